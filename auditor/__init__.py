@@ -1,0 +1,27 @@
+"""article-auditor: audit news articles for quality and provenance.
+
+Three ways in, one engine: this API (pandas in, pandas out), the ``auditor`` command, and the
+pytest plugin.
+"""
+
+__version__ = "0.1.0"
+
+from auditor.api import audit, audit_frame  # noqa: E402
+from auditor.config import Config, ConfigError, FieldNames  # noqa: E402
+from auditor.engine import Auditor  # noqa: E402
+from auditor.model import Article, ArticleAudit, CorpusAudit, Finding, Severity  # noqa: E402
+
+__all__ = [
+    "Article",
+    "ArticleAudit",
+    "Auditor",
+    "Config",
+    "ConfigError",
+    "CorpusAudit",
+    "FieldNames",
+    "Finding",
+    "Severity",
+    "__version__",
+    "audit",
+    "audit_frame",
+]

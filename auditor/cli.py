@@ -1,0 +1,274 @@
+"""The ``auditor`` command: audit, rules, explain.
+
+Exit codes: 0 every article passed the policy; 1 the policy failed for at least one article
+(an unreadable record counts as failed); 2 usage, configuration or input error.
+Only the chosen format goes to stdout; the summary, errors and the progress bar go to stderr,
+and the progress bar only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from auditor import __version__, docs
+from auditor.config import Config, ConfigError, FieldNames, discover, load, split_selectors
+from auditor.engine import Auditor
+from auditor.model import ArticleAudit, Severity
+from auditor.packs import PackError
+from auditor.readers import FORMATS as INPUT_FORMATS
+from auditor.readers import InputError, check_inputs, read_inputs
+from auditor.registry import load_registry
+from auditor.writers import FORMATS, make_writer
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (ConfigError, PackError, InputError, UsageError) as error:
+        print(f"auditor: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("auditor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="auditor",
+        description="Audit news articles for boilerplate, spun text, unverified claims, copies, "
+        "readability and language. Exit 0: passed; 1: the policy failed; 2: usage, config or "
+        "input error.",
+    )
+    parser.add_argument("--version", action="version", version=f"article-auditor {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    audit = commands.add_parser(
+        "audit",
+        help="audit articles and report findings",
+        description="Audit articles from folders (.txt/.md, recursive), .txt, .md, .jsonl, "
+        ".ndjson, .csv, .parquet files, or - for standard input.",
+        epilog="examples:\n  auditor audit seeds/\n  auditor audit batch.jsonl --format jsonl "
+        "-o audited.jsonl\n  auditor audit crawl.csv --text-field body --select BPL,SPN "
+        "--fail-under 70",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit.add_argument("paths", nargs="+", metavar="PATH", help="inputs; - reads standard input")
+    audit.add_argument("--format", choices=FORMATS, default="concise",
+                       help="output format (default: concise)")
+    audit.add_argument("-o", "--output", metavar="FILE", help="write the output here, not stdout")
+    selection = audit.add_argument_group("rule selection (codes, prefixes, rule or family names)")
+    selection.add_argument("--select", metavar="LIST", help="only these rules, e.g. BPL,SPN012")
+    selection.add_argument("--ignore", metavar="LIST", help="skip these rules")
+    selection.add_argument("--extend-select", metavar="LIST", help="add to the configured select")
+    policy = audit.add_argument_group("policy")
+    policy.add_argument("--fail-under", type=float, metavar="N",
+                        help="fail articles whose overall score is below N (0-100; default 50)")
+    policy.add_argument("--fail-on", choices=[s.label for s in Severity] + ["never"],
+                        help="fail articles with a finding at this severity or worse "
+                        "(default: error)")
+    inputs = audit.add_argument_group("input")
+    inputs.add_argument("--input-format", choices=INPUT_FORMATS,
+                        help="read files as this format whatever their suffix")
+    for name in ("id", "text", "source", "url", "published", "title"):
+        inputs.add_argument(f"--{name}-field", metavar="NAME",
+                            help=f"record field holding the {name} (default: {name})")
+    inputs.add_argument("--max-chars", type=int, metavar="N",
+                        help="audit at most the first N characters of an article")
+    run = audit.add_argument_group("run")
+    run.add_argument("-j", "--jobs", type=int, metavar="N",
+                     help="worker processes (default: all cores; 1 runs in this process)")
+    run.add_argument("--config", metavar="FILE",
+                     help="use this auditor.toml or pyproject.toml instead of the nearest one")
+    run.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    run.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
+    audit.set_defaults(handler=run_audit)
+
+    rules = commands.add_parser("rules", help="list every rule with its code",
+                                description="List the rules: code, name, family, severity, "
+                                "selected by default, summary.")
+    rules.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    rules.add_argument("--config", metavar="FILE", help="read extra rule packs from this config")
+    rules.set_defaults(handler=run_rules)
+
+    explain = commands.add_parser("explain", help="explain one rule",
+                                  description="What a rule does, why it matters, an example, "
+                                  "and what to write instead.")
+    explain.add_argument("rule", metavar="CODE", help="a rule code or name, e.g. RDB003")
+    explain.add_argument("--config", metavar="FILE", help="read extra rule packs from this config")
+    explain.set_defaults(handler=run_explain)
+    return parser
+
+
+# -- audit ----------------------------------------------------------------------------------
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    config = _config(args)
+    fields = config.fields
+    overrides = {name: getattr(args, f"{name}_field") for name in vars(FieldNames())}
+    if any(overrides.values()):
+        fields = FieldNames(**{k: v or getattr(fields, k) for k, v in overrides.items()})
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    config = config.with_overrides(
+        select=split_selectors(args.select),
+        ignore=split_selectors(args.ignore),
+        extend_select=split_selectors(args.extend_select),
+        fail_under=args.fail_under,
+        fields=fields,
+        max_chars=args.max_chars,
+    )
+    if args.fail_on:
+        fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
+        config = replace(config, fail_on=fail_on)
+    if args.paths.count("-") > 1:
+        raise UsageError("standard input (-) can be read only once")
+    auditor = Auditor(config)
+    check_inputs(args.paths, config.fields, args.input_format)
+
+    counter = _Counter()
+    records = counter.wrap(read_inputs(args.paths, config.fields, args.input_format))
+    started = time.perf_counter()
+    with _output(args.output) as stream:
+        writer = make_writer(args.format, stream)
+        writer.start()
+        with _progress(not args.no_progress) as advance:
+            for audit in auditor.iter_audits(records, jobs=args.jobs, on_audit=advance):
+                writer.write(audit)
+                counter.add(audit)
+                if args.output:
+                    stream.flush()
+        summary = counter.summary(time.perf_counter() - started)
+        writer.finish(summary)
+    if counter.records != counter.rows:
+        print(f"auditor: error: {counter.records} records read but {counter.rows} audited",
+              file=sys.stderr)
+        return EXIT_ERROR
+    if not args.quiet:
+        print(_summary_line(summary, config), file=sys.stderr)
+    return EXIT_FAILED if counter.failed else EXIT_OK
+
+
+class _Counter:
+    """Counts records in and rows out: the run checks that nothing was lost between them."""
+
+    def __init__(self) -> None:
+        self.records = self.rows = self.errors = self.failed = self.findings = 0
+
+    def wrap(self, records: Iterator[Any]) -> Iterator[Any]:
+        for record in records:
+            self.records += 1
+            yield record
+
+    def add(self, audit: ArticleAudit) -> None:
+        self.rows += 1
+        self.errors += not audit.ok
+        self.failed += not audit.passed
+        self.findings += len(audit.findings)
+
+    def summary(self, seconds: float) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "audited": self.rows - self.errors,
+            "errors": self.errors,
+            "failed": self.failed,
+            "passed": self.rows - self.failed,
+            "findings": self.findings,
+            "seconds": round(seconds, 3),
+        }
+
+
+def _summary_line(summary: dict[str, Any], config: Config) -> str:
+    rate = summary["records"] / summary["seconds"] if summary["seconds"] else 0.0
+    return (
+        f"{summary['records']} records: {summary['audited']} audited, {summary['errors']} "
+        f"errors; {summary['failed']} failed the policy; {summary['findings']} findings "
+        f"({summary['seconds']:.1f} s, {rate:.0f} articles/s)"
+    )
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[IO[str]]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    with stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def _progress(wanted: bool) -> Iterator[Any]:
+    """A rich progress counter on stderr, only when stderr is a terminal."""
+    if not (wanted and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("auditing: {task.completed} articles"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("audit", total=None)
+        yield lambda _audit: progress.advance(task)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    if getattr(args, "isolated", False):
+        return Config()
+    if getattr(args, "config", None):
+        path = Path(args.config)
+        if not path.is_file():
+            raise UsageError(f"--config {path}: no such file")
+        return load(path)
+    found = discover()
+    return load(found) if found else Config()
+
+
+# -- rules and explain ----------------------------------------------------------------------
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    registry = load_registry(tuple(_config(args).rules_path))
+    if args.format == "json":
+        print(docs.rules_json(registry))
+    elif args.format == "markdown":
+        print(docs.rules_markdown(registry), end="")
+    else:
+        print(docs.rules_table(registry), end="")
+    return EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    registry = load_registry(tuple(_config(args).rules_path))
+    try:
+        rule = registry.rule(args.rule)
+    except KeyError:
+        raise UsageError(f"no rule {args.rule!r}; `auditor rules` lists them") from None
+    print(docs.explain(registry, rule), end="")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

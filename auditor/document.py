@@ -1,0 +1,154 @@
+"""One article's text with the views every rule needs, each computed once and only on demand.
+
+Rules never split text themselves: they read spans from here, so that every finding's offsets
+refer to the same original string and no family pays for a split another family already made.
+All splitting is done with linear-time regular expressions, so a hostile 10 MB article costs
+time in proportion to its length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from auditor.matching import fold
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A slice of the original text: ``text == document.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+_LINE = re.compile(r"[^\n]*")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+# A sentence ends at terminal punctuation (plus closing quotes/brackets) followed by white space,
+# or at a line break. Candidates after an abbreviation are merged back below.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st gen col lt sgt capt gov sen rep rev hon pres supt
+    jan feb mar apr jun jul aug sep sept oct nov dec inc ltd corp co no vs etc al approx
+    fig est dept univ mt ft e.g i.e u.s u.k u.n u.s.a a.m p.m""".split()
+)
+_TOKEN_BEFORE = re.compile(r"([\w.]+)[.!?…]*$")
+
+
+class Document:
+    """Text plus lazily computed, offset-carrying views: lines, paragraphs, sentences, words."""
+
+    __slots__ = ("__dict__", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def folded(self) -> str:
+        """Lower-cased text with unified quotes, the same length as ``text``, for phrase packs."""
+        return fold(self.text)
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.text.find
+        position = find("\n")
+        while position != -1:
+            starts.append(position + 1)
+            position = find("\n", position + 1)
+        return starts
+
+    @cached_property
+    def lines(self) -> list[Span]:
+        """Every line, without its newline; blank lines included so indices match line numbers."""
+        text = self.text
+        spans = []
+        for start in self.line_starts:
+            end = text.find("\n", start)
+            if end == -1:
+                end = len(text)
+            spans.append(Span(start, end, text[start:end]))
+        return spans
+
+    @cached_property
+    def paragraphs(self) -> list[Span]:
+        """Blocks separated by blank lines, stripped of surrounding white space."""
+        text = self.text
+        spans: list[Span] = []
+        start = 0
+        for gap in _PARAGRAPH_BREAK.finditer(text):
+            _append_stripped(spans, text, start, gap.start())
+            start = gap.end()
+        _append_stripped(spans, text, start, len(text))
+        return spans
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        """Sentences, split at terminal punctuation and line breaks, not after abbreviations."""
+        text = self.text
+        spans: list[Span] = []
+        start = 0
+        for match in _SENTENCE_END.finditer(text):
+            end = match.end()
+            if match.group() != "\n" and _ends_with_abbreviation(text, start, match.start(), end):
+                continue
+            _append_stripped(spans, text, start, end)
+            start = end
+        _append_stripped(spans, text, start, len(text))
+        return spans
+
+    @cached_property
+    def word_spans(self) -> list[tuple[int, int]]:
+        return [match.span() for match in _WORD.finditer(self.text)]
+
+    @cached_property
+    def words(self) -> list[str]:
+        return _WORD.findall(self.text)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.words)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def words_in(self, span: Span) -> int:
+        """Number of words inside a span, by binary search over the word offsets."""
+        starts = self.word_starts
+        return bisect.bisect_left(starts, span.end) - bisect.bisect_left(starts, span.start)
+
+    @cached_property
+    def word_starts(self) -> list[int]:
+        return [start for start, _ in self.word_spans]
+
+
+def _append_stripped(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end, text[start:end]))
+
+
+def _ends_with_abbreviation(text: str, sentence_start: int, punct: int, end: int) -> bool:
+    """True when the period at ``punct`` closes an abbreviation ("U.S.", "Mr.") or an initial."""
+    if text[punct] != ".":
+        return False
+    window = text[max(sentence_start, punct - 12) : punct + 1]
+    match = _TOKEN_BEFORE.search(window)
+    if match is None:
+        return False
+    token = match.group(1).lower().rstrip(".")
+    if token in _ABBREVIATIONS:
+        # "U.S." ends a sentence when a capitalised sentence start follows and the token is the
+        # country; we cannot tell, and splitting inside "the U.S. Army" is the worse error.
+        return True
+    # A single capital initial ("John F. Kennedy"), but not a one-letter word ending a sentence.
+    return len(token) == 1 and token.isalpha() and text[punct - 1].isupper()

@@ -1,0 +1,363 @@
+"""Runs the selected rules over a stream of articles, then the corpus checks over the batch.
+
+The engine knows no family by name: it asks the registry which rules are selected, groups them
+by family, and runs each family's metrics, Python checks and pack matchers. Article rules run
+in worker processes over bounded batches (memory stays flat however long the input) and come
+back in input order, so the output is the same for any number of jobs.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import multiprocessing
+import os
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from auditor.config import Config, ConfigError
+from auditor.document import Document
+from auditor.family import CheckContext, CheckFunction, CorpusCheck, FamilyModule, make_finding
+from auditor.matching import PhraseMatcher
+from auditor.model import (
+    STATUS_ERROR,
+    STATUS_OK,
+    Article,
+    ArticleAudit,
+    CorpusAudit,
+    Finding,
+    Rejected,
+)
+from auditor.packs import Family, Rule
+from auditor.registry import Registry, Selection, SelectionError, load_registry
+from auditor.scoring import Policy, family_score, grade, overall_score
+
+Record = Article | Rejected
+BATCH_SIZE = 64
+"""Articles per task sent to a worker: large enough to amortise pickling, small enough to stream."""
+
+
+@dataclass
+class _FamilyPlan:
+    """The selected rules of one family, compiled once per process."""
+
+    family: Family
+    module: FamilyModule | None
+    checks: list[tuple[Rule, CheckFunction]] = field(default_factory=list)
+    metric_rules: list[Rule] = field(default_factory=list)
+    patterns: list[tuple[Rule, re.Pattern[str]]] = field(default_factory=list)
+    phrases: PhraseMatcher[tuple[Rule, str | None]] | None = None
+
+    def run(self, context: CheckContext) -> list[Finding]:
+        if self.module is not None:
+            for function in self.module.metric_functions:
+                context.metrics.update(function(context.doc))
+        findings: list[Finding] = []
+        for rule, check in self.checks:
+            findings.extend(check(context, rule))
+        for rule in self.metric_rules:
+            findings.extend(_metric_findings(context, rule))
+        for rule, pattern in self.patterns:
+            for match in pattern.finditer(context.doc.text):
+                if match.end() > match.start():
+                    findings.append(context.finding(rule, match.start(), match.end()))
+        if self.phrases is not None:
+            for match in self.phrases.find(context.doc.folded):
+                rule, suggestion = match.value
+                findings.append(context.finding(rule, match.start, match.end, suggestion=suggestion))
+        return findings
+
+
+class Auditor:
+    """The audit engine for one configuration. Build once, audit many articles."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.registry: Registry = load_registry(tuple(self.config.rules_path))
+        selection = Selection(self.config.select, self.config.ignore, self.config.extend_select)
+        try:
+            selection.validate(self.registry)
+            for pattern, selectors in self.config.per_source_ignores.items():
+                self.registry.check_selectors(selectors, f"per-source-ignores.{pattern}")
+        except SelectionError as error:
+            raise ConfigError(str(error)) from None
+        unknown = sorted(set(self.config.min_family_score) - set(self.registry.families))
+        if unknown:
+            raise ConfigError(f"min-family-score: unknown family {unknown[0]!r}")
+        self.rules = selection.rules(self.registry)
+        self.policy = Policy(
+            fail_under=self.config.fail_under,
+            fail_on=self.config.fail_on,
+            family_minimums=dict(self.config.min_family_score),
+        )
+        self._selected = {rule.code for rule in self.rules}
+        self._document_scoped = {code: r.scope == "document" for code, r in self.registry.rules.items()}
+        self._weights = {name: family.weight for name, family in self.registry.families.items()}
+        self._plans = self._plan()
+        self._corpus_factories = self._corpus_plan()
+
+    @property
+    def has_corpus_phase(self) -> bool:
+        return bool(self._corpus_factories)
+
+    # -- one article -------------------------------------------------------------------------
+
+    def audit_record(self, record: Record) -> ArticleAudit:
+        return self._audit(record, collect=False)[0]
+
+    def _audit(self, record: Record, collect: bool) -> tuple[ArticleAudit, dict[str, Any]]:
+        if isinstance(record, Rejected):
+            return self._rejected(record), {}
+        article = record
+        text = article.text
+        doc = Document(text)
+        findings: list[Finding] = []
+        metrics: dict[str, Any] = {"chars": len(text)}
+        for issue in article.issues:
+            findings.extend(self._engine_finding(doc, issue.code, **issue.values))
+        if not text.strip():
+            findings.extend(self._engine_finding(doc, "AUD001"))
+            return self._result(article, findings, metrics, STATUS_ERROR, "no text to audit"), {}
+        if len(text) > self.config.max_chars:
+            cut = text.rfind(" ", 0, self.config.max_chars)
+            cut = cut if cut > self.config.max_chars // 2 else self.config.max_chars
+            doc = Document(text[:cut])
+            findings.extend(
+                self._engine_finding(doc, "AUD005", limit=f"{cut:,}", length=f"{len(text):,}")
+            )
+        metrics["words"] = doc.word_count
+        context = CheckContext(doc=doc, article=article, metrics=metrics)
+        scored: list[str] = []
+        for plan in self._plans:
+            if plan.family.english_only and metrics.get("language") not in (None, "en"):
+                continue
+            try:
+                findings.extend(plan.run(context))
+            except Exception as error:  # one broken check must not cost the batch
+                reason = f"{type(error).__name__}: {error}"
+                findings.extend(
+                    self._engine_finding(doc, "AUD006", family=plan.family.name, reason=reason)
+                )
+                continue
+            scored.append(plan.family.name)
+        states = {}
+        if collect:
+            states = {name: c.collect(doc, article) for name, c in self._corpus_collectors.items()}
+        findings = self._apply_source_ignores(article.source, findings)
+        audit = self._result(article, findings, metrics, STATUS_OK, None, scored)
+        return audit, states
+
+    def _result(
+        self,
+        article: Article,
+        findings: list[Finding],
+        metrics: dict[str, Any],
+        status: str,
+        reason: str | None,
+        scored: Iterable[str] = (),
+    ) -> ArticleAudit:
+        public = {k: v for k, v in metrics.items() if not k.startswith("_")}
+        audit = ArticleAudit(
+            id=article.id,
+            source=article.source,
+            location=article.location,
+            status=status,
+            findings=(),
+            family_scores={name: None for name in scored},
+            score=None,
+            grade=None,
+            metrics=public,
+            reason=reason,
+            url=article.url,
+            title=article.title,
+            published=article.published,
+        )
+        return self._score(audit, findings)
+
+    def _score(self, audit: ArticleAudit, findings: list[Finding]) -> ArticleAudit:
+        """Attach findings and derive every score, grade and the policy verdict from them."""
+        findings = sorted(findings, key=lambda f: (f.start, f.end, f.code))
+        ok = audit.status == STATUS_OK
+        family_scores: dict[str, float | None] = {}
+        if ok:
+            words = int(audit.metrics.get("words", 0))
+            for name in audit.family_scores:
+                if self._weights.get(name, 0.0) > 0:
+                    own = [f for f in findings if f.family == name]
+                    family_scores[name] = family_score(own, words, self._document_scoped)
+        score = overall_score(family_scores, self._weights) if ok else None
+        return replace(
+            audit,
+            findings=tuple(findings),
+            family_scores=family_scores,
+            score=score,
+            grade=grade(score) if score is not None else None,
+            failures=tuple(self.policy.failures(ok, score, family_scores, findings)),
+        )
+
+    def _rejected(self, record: Rejected) -> ArticleAudit:
+        doc = Document("")
+        values = {"reason": record.reason, **record.values}
+        findings = self._engine_finding(doc, record.code, **values)
+        article = Article(id=record.id, text="", source=record.source, location=record.location)
+        return self._result(article, findings, {}, STATUS_ERROR, record.reason)
+
+    def _engine_finding(self, doc: Document, code: str, **values: Any) -> list[Finding]:
+        if code not in self._selected:
+            return []
+        return [make_finding(doc, self.registry.rules[code], 0, 0, **values)]
+
+    def _apply_source_ignores(self, source: str, findings: list[Finding]) -> list[Finding]:
+        selectors = [
+            selector
+            for pattern, group in self.config.per_source_ignores.items()
+            if fnmatch.fnmatchcase(source, pattern)
+            for selector in group
+        ]
+        if not selectors:
+            return findings
+        rules = self.registry.rules
+        return [
+            f for f in findings
+            if not any(self.registry.specificity(s, rules[f.code]) is not None for s in selectors)
+        ]
+
+    # -- many articles -----------------------------------------------------------------------
+
+    def iter_audits(
+        self,
+        records: Iterable[Record],
+        jobs: int | None = 1,
+        on_audit: Callable[[ArticleAudit], None] | None = None,
+    ) -> Iterator[ArticleAudit]:
+        """Audits in input order. Streams, unless a corpus check needs the whole batch first."""
+        pairs = self._pairs(records, jobs or os.cpu_count() or 1)
+        if not self.has_corpus_phase:
+            for audit, _ in pairs:
+                if on_audit is not None:
+                    on_audit(audit)
+                yield audit
+            return
+        checks = {name: factory() for name, factory in self._corpus_factories.items()}
+        audits = []
+        for audit, states in pairs:
+            for name, state in states.items():
+                checks[name].add(audit.id, state)
+            audits.append(audit)
+            if on_audit is not None:
+                on_audit(audit)
+        extra: dict[str, list[Finding]] = {}
+        for check in checks.values():
+            for article_id, found in check.finish().items():
+                extra.setdefault(article_id, []).extend(found)
+        for audit in audits:
+            more = extra.get(audit.id)
+            yield self._score(audit, [*audit.findings, *more]) if more and audit.ok else audit
+
+    def audit_corpus(self, records: Iterable[Record], jobs: int | None = 1) -> CorpusAudit:
+        return CorpusAudit(articles=tuple(self.iter_audits(records, jobs=jobs)))
+
+    def _pairs(
+        self, records: Iterable[Record], jobs: int
+    ) -> Iterator[tuple[ArticleAudit, dict[str, Any]]]:
+        collect = self.has_corpus_phase
+        if jobs <= 1:
+            for record in records:
+                yield self._audit(record, collect)
+            return
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with context.Pool(jobs, initializer=_start_worker, initargs=(self.config,)) as pool:
+            pending: deque[Any] = deque()
+            for batch in _batched(records, BATCH_SIZE):
+                pending.append(pool.apply_async(_audit_batch, (batch, collect)))
+                while len(pending) >= 2 * jobs:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
+
+    # -- planning ----------------------------------------------------------------------------
+
+    def _plan(self) -> list[_FamilyPlan]:
+        plans: dict[str, _FamilyPlan] = {}
+        phrase_entries: dict[str, list[tuple[str, tuple[Rule, str | None]]]] = {}
+        for rule in self.rules:
+            if rule.kind == "engine":
+                continue
+            module = self.registry.modules.get(rule.family)
+            plan = plans.setdefault(
+                rule.family, _FamilyPlan(self.registry.families[rule.family], module)
+            )
+            if rule.kind == "python":
+                assert module is not None and rule.check is not None
+                if rule.check in module.checks:
+                    plan.checks.append((rule, module.checks[rule.check]))
+            elif rule.kind == "metric":
+                plan.metric_rules.append(rule)
+            else:
+                entries = phrase_entries.setdefault(rule.family, [])
+                entries.extend((phrase, (rule, None)) for phrase in rule.phrases)
+                entries.extend((spun, (rule, original)) for spun, original in rule.swaps.items())
+                if rule.patterns:
+                    joined = "|".join(f"(?:{p})" for p in rule.patterns)
+                    plan.patterns.append((rule, re.compile(joined, re.MULTILINE)))
+        for name, entries in phrase_entries.items():
+            plans[name].phrases = PhraseMatcher(entries)
+        return sorted(plans.values(), key=lambda p: (p.family.order, p.family.prefix))
+
+    def _corpus_plan(self) -> dict[str, Callable[[], CorpusCheck]]:
+        grouped: dict[tuple[str, str], list[Rule]] = {}
+        for rule in self.rules:
+            module = self.registry.modules.get(rule.family)
+            if rule.kind == "python" and module and rule.check in module.corpus_checks:
+                grouped.setdefault((rule.family, str(rule.check)), []).append(rule)
+        factories: dict[str, Callable[[], CorpusCheck]] = {}
+        for (family_name, check), rules in grouped.items():
+            factory = self.registry.modules[family_name].corpus_checks[check]
+            factories[f"{family_name}.{check}"] = _bind(factory, rules)
+        return factories
+
+    @property
+    def _corpus_collectors(self) -> Mapping[str, CorpusCheck]:
+        collectors = self.__dict__.get("_collectors")
+        if collectors is None:
+            collectors = {name: factory() for name, factory in self._corpus_factories.items()}
+            self.__dict__["_collectors"] = collectors
+        return collectors
+
+
+def _metric_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    value = context.metrics.get(rule.metric or "")
+    if not isinstance(value, int | float):
+        return
+    if rule.below is not None and value < rule.below:
+        yield context.finding(rule, 0, 0, value=value, threshold=rule.below)
+    elif rule.above is not None and value > rule.above:
+        yield context.finding(rule, 0, 0, value=value, threshold=rule.above)
+
+
+def _bind(factory: Callable[[list[Rule]], CorpusCheck], rules: list[Rule]) -> Callable[[], CorpusCheck]:
+    return lambda: factory(rules)
+
+
+def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+_worker: Auditor | None = None
+
+
+def _start_worker(config: Config) -> None:
+    global _worker
+    _worker = Auditor(config)
+
+
+def _audit_batch(
+    batch: list[Record], collect: bool
+) -> list[tuple[ArticleAudit, dict[str, Any]]]:
+    assert _worker is not None, "worker not initialised"
+    return [_worker._audit(record, collect) for record in batch]

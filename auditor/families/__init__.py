@@ -1,0 +1,1 @@
+"""Rule families: one module each, found by the registry, each exposing ``family``."""

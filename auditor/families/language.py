@@ -1,0 +1,160 @@
+"""Language (LNG): is the article English, and is it one language throughout?
+
+langdetect is accurate but slow (several milliseconds per article, most of it spent walking
+the text character by character in Python), and it is random unless seeded. We bound its cost
+two ways: a passage whose tokens are dense with English function words is English without
+asking langdetect (such density does not occur in other languages), and langdetect only ever
+reads a few sampled passages of bounded length. bench/eval.py measures how often this agrees
+with langdetect on the full text, and what each costs.
+
+The metric ``language`` set here gates the families marked ``english_only``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from auditor.document import Document, Span
+from auditor.family import CheckContext, FamilyModule, Metrics
+from auditor.model import Finding
+from auditor.packs import Rule
+
+family = FamilyModule("language")
+
+SEED = 0
+PASSAGE_CHARS = 600
+MAX_PASSAGES = 12
+MIN_PASSAGE_LETTERS = 60
+# Words that are frequent in English and rare as words of other Latin-script languages
+# ("a", "in", "is", "was", "die" are left out: they are words of Spanish, Dutch or German too).
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    """the of and to that for with on are as it by this from have has be at but not were which
+    their they said been would will who he she his her its had or an there what when can
+    than also more about after into could other some these those should while did does""".split()
+)
+ENGLISH_DENSITY = 0.22
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+NAMES = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
+    "pt": "Portuguese", "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkish",
+    "ar": "Arabic", "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ko": "Korean",
+    "pl": "Polish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
+    "fa": "Persian", "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "ro": "Romanian",
+    "cs": "Czech", "el": "Greek", "hu": "Hungarian", "vi": "Vietnamese", "bg": "Bulgarian",
+}
+
+
+@family.metrics
+def language_metrics(doc: Document) -> Metrics:
+    passages = _passages(doc)
+    verdicts = [_identify(passage.text) for passage in passages]
+    weights: dict[str, float] = {}
+    for passage, (language, probability) in zip(passages, verdicts, strict=True):
+        if language is not None:
+            weights[language] = weights.get(language, 0.0) + probability * len(passage.text)
+    if not weights:
+        return {"language": None, "language_confidence": 0.0, "_passages": []}
+    language = max(sorted(weights), key=weights.__getitem__)
+    confidence = weights[language] / sum(weights.values())
+    return {
+        "language": language,
+        "language_confidence": round(confidence, 3),
+        "_passages": list(zip(passages, verdicts, strict=True)),
+    }
+
+
+@family.check("not-english")
+def not_english(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    language = context.metrics.get("language")
+    if language not in (None, "en"):
+        yield context.finding(
+            rule, 0, 0, language=_name(language),
+            confidence=context.metrics["language_confidence"],
+        )
+
+
+@family.check("mixed-language")
+def mixed_language(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    main = context.metrics.get("language")
+    threshold = float(rule.option("min_probability", 0.9))
+    for passage, (language, probability) in context.metrics.get("_passages", []):
+        if language is not None and language != main and probability >= threshold:
+            yield context.finding(
+                rule, passage.start, passage.end, language=_name(language), main=_name(main)
+            )
+
+
+@family.check("english-only-skipped")
+def english_only_skipped(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    language = context.metrics.get("language")
+    if language not in (None, "en"):
+        yield context.finding(rule, 0, 0, language=_name(language))
+
+
+@family.check("language-undetermined")
+def undetermined(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    if context.metrics.get("language") is None and context.doc.text.strip():
+        yield context.finding(rule, 0, 0)
+
+
+def _passages(doc: Document) -> list[Span]:
+    """Up to MAX_PASSAGES paragraphs, evenly spread, each cut to PASSAGE_CHARS."""
+    candidates = [p for p in doc.paragraphs if _letters(p.text) >= MIN_PASSAGE_LETTERS]
+    if not candidates:
+        candidates = [p for p in doc.paragraphs if _letters(p.text) > 0][:1]
+    if len(candidates) > MAX_PASSAGES:
+        step = len(candidates) / MAX_PASSAGES
+        candidates = [candidates[int(i * step)] for i in range(MAX_PASSAGES)]
+    return [_cut(p) for p in candidates]
+
+
+def _cut(span: Span) -> Span:
+    if len(span.text) <= PASSAGE_CHARS:
+        return span
+    end = span.text.rfind(" ", 0, PASSAGE_CHARS)
+    end = end if end > PASSAGE_CHARS // 2 else PASSAGE_CHARS
+    return Span(span.start, span.start + end, span.text[:end])
+
+
+def _identify(text: str) -> tuple[str | None, float]:
+    words = _LETTER_WORD.findall(text.lower())
+    if words and sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words) >= ENGLISH_DENSITY:
+        return "en", 1.0
+    return detect(text)
+
+
+def detect(text: str) -> tuple[str | None, float]:
+    """langdetect's best guess and its probability, reproducible across runs and processes."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _factory().create()
+    detector.append(text)
+    try:
+        best = detector.get_probabilities()
+    except LangDetectException:  # no letters langdetect knows
+        return None, 0.0
+    if not best:
+        return None, 0.0
+    return str(best[0].lang), float(best[0].prob)
+
+
+@cache
+def _factory() -> Any:
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(SEED)
+    return factory
+
+
+def _letters(text: str) -> int:
+    return sum(len(word) for word in _LETTER_WORD.findall(text))
+
+
+def _name(code: str | None) -> str:
+    return NAMES.get(code or "", code or "unknown")
