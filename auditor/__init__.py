@@ -6,10 +6,10 @@ pytest plugin.
 
 __version__ = "0.1.0"
 
-from auditor.api import audit, audit_frame  # noqa: E402
-from auditor.config import Config, ConfigError, FieldNames  # noqa: E402
-from auditor.engine import Auditor  # noqa: E402
-from auditor.model import Article, ArticleAudit, CorpusAudit, Finding, Severity  # noqa: E402
+from auditor.api import audit, audit_frame
+from auditor.config import Config, ConfigError, FieldNames
+from auditor.engine import Auditor
+from auditor.model import Article, ArticleAudit, CorpusAudit, Finding, Severity
 
 __all__ = [
     "Article",

@@ -14,7 +14,6 @@ from auditor.frames import articles_frame
 from auditor.model import Article, ArticleAudit
 from auditor.readers import Record, record_from_mapping, resolve_source
 
-
 _AUDITORS: dict[str, Auditor] = {}
 
 
@@ -29,7 +28,7 @@ def _auditor_for(config: Config | None) -> Auditor:
 def audit(
     text: str,
     *,
-    id: str = "article",  # noqa: A002 - the field's name in every output
+    id: str = "article",
     source: str | None = None,
     url: str | None = None,
     title: str | None = None,
@@ -71,8 +70,11 @@ def audit_frame(
         raise KeyError(f"no text column {text_col!r} in the frame (columns: {list(frame.columns)})")
     defaults = FieldNames()
     fields = FieldNames(
-        id=id_col or defaults.id, text=text_col, source=source_col or defaults.source,
-        url=url_col or defaults.url, published=published_col or defaults.published,
+        id=id_col or defaults.id,
+        text=text_col,
+        source=source_col or defaults.source,
+        url=url_col or defaults.url,
+        published=published_col or defaults.published,
         title=title_col or defaults.title,
     )
     # Only the columns the caller named are read, so a column left as None is never used.

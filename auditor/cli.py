@@ -12,8 +12,8 @@ import argparse
 import contextlib
 import sys
 import time
-from dataclasses import replace
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -70,47 +70,76 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     audit.add_argument("paths", nargs="+", metavar="PATH", help="inputs; - reads standard input")
-    audit.add_argument("--format", choices=FORMATS, default="concise",
-                       help="output format (default: concise)")
+    audit.add_argument(
+        "--format", choices=FORMATS, default="concise", help="output format (default: concise)"
+    )
     audit.add_argument("-o", "--output", metavar="FILE", help="write the output here, not stdout")
     selection = audit.add_argument_group("rule selection (codes, prefixes, rule or family names)")
     selection.add_argument("--select", metavar="LIST", help="only these rules, e.g. BPL,SPN012")
     selection.add_argument("--ignore", metavar="LIST", help="skip these rules")
     selection.add_argument("--extend-select", metavar="LIST", help="add to the configured select")
     policy = audit.add_argument_group("policy")
-    policy.add_argument("--fail-under", type=float, metavar="N",
-                        help="fail articles whose overall score is below N (0-100; default 50)")
-    policy.add_argument("--fail-on", choices=[s.label for s in Severity] + ["never"],
-                        help="fail articles with a finding at this severity or worse "
-                        "(default: error)")
+    policy.add_argument(
+        "--fail-under",
+        type=float,
+        metavar="N",
+        help="fail articles whose overall score is below N (0-100; default 50)",
+    )
+    policy.add_argument(
+        "--fail-on",
+        choices=[s.label for s in Severity] + ["never"],
+        help="fail articles with a finding at this severity or worse (default: error)",
+    )
     inputs = audit.add_argument_group("input")
-    inputs.add_argument("--input-format", choices=INPUT_FORMATS,
-                        help="read files as this format whatever their suffix")
+    inputs.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        help="read files as this format whatever their suffix",
+    )
     for name in ("id", "text", "source", "url", "published", "title"):
-        inputs.add_argument(f"--{name}-field", metavar="NAME",
-                            help=f"record field holding the {name} (default: {name})")
-    inputs.add_argument("--max-chars", type=int, metavar="N",
-                        help="audit at most the first N characters of an article")
+        inputs.add_argument(
+            f"--{name}-field",
+            metavar="NAME",
+            help=f"record field holding the {name} (default: {name})",
+        )
+    inputs.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="audit at most the first N characters of an article",
+    )
     run = audit.add_argument_group("run")
-    run.add_argument("-j", "--jobs", type=int, metavar="N",
-                     help="worker processes (default: all cores; 1 runs in this process)")
-    run.add_argument("--config", metavar="FILE",
-                     help="use this auditor.toml or pyproject.toml instead of the nearest one")
+    run.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: all cores; 1 runs in this process)",
+    )
+    run.add_argument(
+        "--config",
+        metavar="FILE",
+        help="use this auditor.toml or pyproject.toml instead of the nearest one",
+    )
     run.add_argument("--isolated", action="store_true", help="ignore configuration files")
     run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     run.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
     audit.set_defaults(handler=run_audit)
 
-    rules = commands.add_parser("rules", help="list every rule with its code",
-                                description="List the rules: code, name, family, severity, "
-                                "selected by default, summary.")
+    rules = commands.add_parser(
+        "rules",
+        help="list every rule with its code",
+        description="List the rules: code, name, family, severity, selected by default, summary.",
+    )
     rules.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     rules.add_argument("--config", metavar="FILE", help="read extra rule packs from this config")
     rules.set_defaults(handler=run_rules)
 
-    explain = commands.add_parser("explain", help="explain one rule",
-                                  description="What a rule does, why it matters, an example, "
-                                  "and what to write instead.")
+    explain = commands.add_parser(
+        "explain",
+        help="explain one rule",
+        description="What a rule does, why it matters, an example, and what to write instead.",
+    )
     explain.add_argument("rule", metavar="CODE", help="a rule code or name, e.g. RDB003")
     explain.add_argument("--config", metavar="FILE", help="read extra rule packs from this config")
     explain.set_defaults(handler=run_explain)
@@ -159,8 +188,10 @@ def run_audit(args: argparse.Namespace) -> int:
         summary = counter.summary(time.perf_counter() - started)
         writer.finish(summary)
     if counter.records != counter.rows:
-        print(f"auditor: error: {counter.records} records read but {counter.rows} audited",
-              file=sys.stderr)
+        print(
+            f"auditor: error: {counter.records} records read but {counter.rows} audited",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     if not args.quiet:
         print(_summary_line(summary, config), file=sys.stderr)
@@ -227,8 +258,11 @@ def _progress(wanted: bool) -> Iterator[Any]:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    columns = (SpinnerColumn(), TextColumn("auditing: {task.completed} articles"),
-               TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("auditing: {task.completed} articles"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("audit", total=None)
         yield lambda _audit: progress.advance(task)

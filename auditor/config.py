@@ -6,11 +6,12 @@ a bad batch through CI, which is worse than a run that refuses to start.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from auditor.model import Severity
 
@@ -87,12 +88,15 @@ def load(path: Path) -> Config:
     """Settings from an auditor.toml (top-level keys) or a pyproject.toml ([tool.auditor])."""
     data = _parse(path)
     if path.name == "pyproject.toml":
-        return from_mapping(data.get("tool", {}).get("auditor", {}),
-                            f"{path} [tool.auditor]", base=path.parent)
+        return from_mapping(
+            data.get("tool", {}).get("auditor", {}), f"{path} [tool.auditor]", base=path.parent
+        )
     return from_mapping(data, str(path), base=path.parent)
 
 
-def from_mapping(data: Mapping[str, Any], label: str = "config", base: Path | None = None) -> Config:
+def from_mapping(
+    data: Mapping[str, Any], label: str = "config", base: Path | None = None
+) -> Config:
     unknown = sorted(set(data) - set(_KEYS))
     if unknown:
         known = ", ".join(sorted(_KEYS))
@@ -133,11 +137,13 @@ def _convert(key: str, value: Any, label: str, base: Path | None) -> Any:
         return tuple((base / p) if base and not Path(p).is_absolute() else Path(p) for p in paths)
     if key == "fields":
         if not isinstance(value, dict):
-            raise ConfigError(f"{where} must be a table, e.g. {{ text = \"body\" }}")
+            raise ConfigError(f'{where} must be a table, e.g. {{ text = "body" }}')
         names = {f.name for f in fields(FieldNames)}
         bad = sorted(set(value) - names)
         if bad:
-            raise ConfigError(f"{where}: unknown field {bad[0]!r} (known: {', '.join(sorted(names))})")
+            raise ConfigError(
+                f"{where}: unknown field {bad[0]!r} (known: {', '.join(sorted(names))})"
+            )
         if not all(isinstance(v, str) and v for v in value.values()):
             raise ConfigError(f"{where}: field names must be non-empty strings")
         return FieldNames(**value)

@@ -15,11 +15,15 @@ from auditor.registry import Registry
 
 def rules_table(registry: Registry) -> str:
     rows = [("CODE", "NAME", "FAMILY", "SEVERITY", "SUMMARY")]
-    rows += [(r.code, r.name, r.family, r.severity.label, r.summary) for r in registry.rules.values()]
+    rows += [
+        (r.code, r.name, r.family, r.severity.label, r.summary) for r in registry.rules.values()
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
-        + "  " + row[4] + "\n"
+        + "  "
+        + row[4]
+        + "\n"
         for row in rows
     )
 
@@ -28,9 +32,15 @@ def rules_json(registry: Registry) -> str:
     return json.dumps(
         [
             {
-                "code": r.code, "name": r.name, "family": r.family, "kind": r.kind,
-                "severity": r.severity.label, "weight": r.weight, "scope": r.scope,
-                "default": r.default, "summary": r.summary,
+                "code": r.code,
+                "name": r.name,
+                "family": r.family,
+                "kind": r.kind,
+                "severity": r.severity.label,
+                "weight": r.weight,
+                "scope": r.scope,
+                "default": r.default,
+                "summary": r.summary,
             }
             for r in registry.rules.values()
         ],

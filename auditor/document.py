@@ -32,9 +32,9 @@ _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 # or at a line break. Candidates after an abbreviation are merged back below.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st gen col lt sgt capt gov sen rep rev hon pres supt
-    jan feb mar apr jun jul aug sep sept oct nov dec inc ltd corp co no vs etc al approx
-    fig est dept univ mt ft e.g i.e u.s u.k u.n u.s.a a.m p.m""".split()
+    """mr mrs ms dr prof sr jr st gen col lt sgt capt gov sen rep rev hon pres supt jan feb mar
+    apr jun jul aug sep sept oct nov dec inc ltd corp co no vs etc al approx fig est dept
+    univ mt ft e.g i.e u.s u.k u.n u.s.a a.m p.m""".split()
 )
 _TOKEN_BEFORE = re.compile(r"([\w.]+)[.!?…]*$")
 

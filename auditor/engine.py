@@ -61,13 +61,15 @@ class _FamilyPlan:
         for rule in self.metric_rules:
             findings.extend(_metric_findings(context, rule))
         for rule, pattern in self.patterns:
-            for match in pattern.finditer(context.doc.text):
-                if match.end() > match.start():
-                    findings.append(context.finding(rule, match.start(), match.end()))
+            for found in pattern.finditer(context.doc.text):
+                if found.end() > found.start():
+                    findings.append(context.finding(rule, found.start(), found.end()))
         if self.phrases is not None:
             for match in self.phrases.find(context.doc.folded):
                 rule, suggestion = match.value
-                findings.append(context.finding(rule, match.start, match.end, suggestion=suggestion))
+                findings.append(
+                    context.finding(rule, match.start, match.end, suggestion=suggestion)
+                )
         return findings
 
 
@@ -94,7 +96,9 @@ class Auditor:
             family_minimums=dict(self.config.min_family_score),
         )
         self._selected = {rule.code for rule in self.rules}
-        self._document_scoped = {code: r.scope == "document" for code, r in self.registry.rules.items()}
+        self._document_scoped = {
+            code: r.scope == "document" for code, r in self.registry.rules.items()
+        }
         self._weights = {name: family.weight for name, family in self.registry.families.items()}
         self._plans = self._plan()
         self._corpus_factories = self._corpus_plan()
@@ -221,7 +225,8 @@ class Auditor:
             return findings
         rules = self.registry.rules
         return [
-            f for f in findings
+            f
+            for f in findings
             if not any(self.registry.specificity(s, rules[f.code]) is not None for s in selectors)
         ]
 
@@ -338,7 +343,9 @@ def _metric_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:
         yield context.finding(rule, 0, 0, value=value, threshold=rule.above)
 
 
-def _bind(factory: Callable[[list[Rule]], CorpusCheck], rules: list[Rule]) -> Callable[[], CorpusCheck]:
+def _bind(
+    factory: Callable[[list[Rule]], CorpusCheck], rules: list[Rule]
+) -> Callable[[], CorpusCheck]:
     return lambda: factory(rules)
 
 
@@ -356,8 +363,6 @@ def _start_worker(config: Config) -> None:
     _worker = Auditor(config)
 
 
-def _audit_batch(
-    batch: list[Record], collect: bool
-) -> list[tuple[ArticleAudit, dict[str, Any]]]:
+def _audit_batch(batch: list[Record], collect: bool) -> list[tuple[ArticleAudit, dict[str, Any]]]:
     assert _worker is not None, "worker not initialised"
     return [_worker._audit(record, collect) for record in batch]

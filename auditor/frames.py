@@ -48,8 +48,21 @@ def articles_frame(audits: Iterable[ArticleAudit]) -> pd.DataFrame:
 
 
 FINDING_COLUMNS = [
-    "id", "source", "location", "code", "name", "family", "severity", "line", "column",
-    "start", "end", "message", "evidence", "suggestion", "weight",
+    "id",
+    "source",
+    "location",
+    "code",
+    "name",
+    "family",
+    "severity",
+    "line",
+    "column",
+    "start",
+    "end",
+    "message",
+    "evidence",
+    "suggestion",
+    "weight",
 ]
 
 
@@ -63,6 +76,13 @@ def findings_frame(audits: Iterable[ArticleAudit]) -> pd.DataFrame:
 
 
 _EMPTY = ArticleAudit(
-    id="", source="", location="", status="ok", findings=(), family_scores={}, score=None,
-    grade=None, metrics={},
+    id="",
+    source="",
+    location="",
+    status="ok",
+    findings=(),
+    family_scores={},
+    score=None,
+    grade=None,
+    metrics={},
 )

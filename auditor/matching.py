@@ -69,6 +69,4 @@ def _bounded(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     first, last = text[start], text[end - 1]
-    return not (
-        (first.isalnum() and before.isalnum()) or (last.isalnum() and after.isalnum())
-    )
+    return not ((first.isalnum() and before.isalnum()) or (last.isalnum() and after.isalnum()))

@@ -197,7 +197,7 @@ class CorpusAudit:
         return iter(self.articles)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per article: identity, status, scores, grade, verdict, finding counts, metrics."""
+        """One row per article: identity, status, scores, grade, verdict, counts, metrics."""
         from auditor.frames import articles_frame
 
         return articles_frame(self.articles)

@@ -8,11 +8,12 @@ every error names the file, the entry and, where it can, the line.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from auditor.model import Severity
 
@@ -112,7 +113,9 @@ def load_pack(path: Path) -> Pack:
     where = _Locator(path, raw_text)
     unknown = set(data) - {"family", "rule"}
     if unknown:
-        raise PackError(f"{where.at(sorted(unknown)[0])}: unknown top-level key {sorted(unknown)[0]!r}")
+        raise PackError(
+            f"{where.at(sorted(unknown)[0])}: unknown top-level key {sorted(unknown)[0]!r}"
+        )
     family = _parse_family(data.get("family"), where)
     entries = data.get("rule", [])
     if not isinstance(entries, list):

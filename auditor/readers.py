@@ -26,14 +26,24 @@ Record = Article | Rejected
 TEXT_SUFFIXES = (".txt", ".md")
 FORMATS = ("text", "jsonl", "csv", "parquet")
 _SUFFIX_FORMATS = {
-    ".txt": "text", ".md": "text", ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
+    ".txt": "text",
+    ".md": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
 MANIFEST = "manifest.jsonl"
 _BINARY_MAGIC = (
-    (b"%PDF", "PDF document"), (b"\x89PNG", "PNG image"), (b"GIF8", "GIF image"),
-    (b"\xff\xd8\xff", "JPEG image"), (b"PK\x03\x04", "ZIP archive"), (b"\x1f\x8b", "gzip data"),
-    (b"\x7fELF", "executable"), (b"PAR1", "Parquet file"),
+    (b"%PDF", "PDF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"GIF8", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"\x7fELF", "executable"),
+    (b"PAR1", "Parquet file"),
 )
 
 
@@ -58,21 +68,23 @@ def decode(data: bytes) -> Decoded:
     Raises BinaryInput for data that is not text in any encoding we accept.
     """
     for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if data.startswith(bom):
-            return _decode_as(data[len(bom):], encoding)
+            return _decode_as(data[len(bom) :], encoding)
     for magic, kind in _BINARY_MAGIC:
         if data.startswith(magic):
             raise BinaryInput(kind)
     head = data[:8192]
     if b"\x00" in head:
-        encoding = _utf16_without_bom(head)
-        if encoding is None:
+        utf16 = _utf16_without_bom(head)
+        if utf16 is None:
             raise BinaryInput("NUL bytes in what should be text")
-        return _decode_as(data, encoding)
+        return _decode_as(data, utf16)
     controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v\x1b")
     if head and controls / len(head) > 0.1:
         raise BinaryInput(f"{controls} control bytes in the first {len(head)}")
@@ -250,7 +262,9 @@ def _text_article(
         title=_string(meta.get("title")),
         published=parse_datetime(meta.get("published")),
         location=location,
-        meta={k: v for k, v in meta.items() if k not in ("id", "source", "url", "title", "published")},
+        meta={
+            k: v for k, v in meta.items() if k not in ("id", "source", "url", "title", "published")
+        },
         issues=_issues(decoded),
     )
 
@@ -267,7 +281,9 @@ def read_jsonl(stream: IO[bytes], name: str, fields: FieldNames) -> Iterator[Rec
         try:
             decoded = decode(raw)
         except BinaryInput as error:
-            yield Rejected(fallback_id, location, "AUD002", str(error), values={"reason": str(error)})
+            yield Rejected(
+                fallback_id, location, "AUD002", str(error), values={"reason": str(error)}
+            )
             continue
         try:
             value = json.loads(decoded.text)
@@ -276,13 +292,19 @@ def read_jsonl(stream: IO[bytes], name: str, fields: FieldNames) -> Iterator[Rec
             yield Rejected(fallback_id, location, "AUD004", reason)
             continue
         except RecursionError:
-            yield Rejected(fallback_id, location, "AUD004", f"line {number}: JSON nested too deeply")
+            yield Rejected(
+                fallback_id, location, "AUD004", f"line {number}: JSON nested too deeply"
+            )
             continue
         if not isinstance(value, dict):
             kind = type(value).__name__
-            yield Rejected(fallback_id, location, "AUD004", f"line {number}: a JSON {kind}, not an object")
+            yield Rejected(
+                fallback_id, location, "AUD004", f"line {number}: a JSON {kind}, not an object"
+            )
             continue
-        yield record_from_mapping(value, fields, fallback_id, name, f"line {number}", _issues(decoded))
+        yield record_from_mapping(
+            value, fields, fallback_id, name, f"line {number}", _issues(decoded)
+        )
 
 
 def record_from_mapping(
@@ -338,13 +360,19 @@ def _csv_records(stream: IO[str], name: str, fields: FieldNames) -> Iterator[Rec
             return
         except csv.Error as error:
             number = reader.line_num
-            yield Rejected(f"{Path(name).name}:{number}", f"{name}:{number}", "AUD004",
-                           f"line {number}: broken CSV row ({error})")
+            yield Rejected(
+                f"{Path(name).name}:{number}",
+                f"{name}:{number}",
+                "AUD004",
+                f"line {number}: broken CSV row ({error})",
+            )
             continue
         number = reader.line_num
         if None in row:  # more cells than header columns
             row.pop(None)
-        yield record_from_mapping(row, fields, f"{Path(name).name}:{number}", name, f"row ending on line {number}")
+        yield record_from_mapping(
+            row, fields, f"{Path(name).name}:{number}", name, f"row ending on line {number}"
+        )
 
 
 def _csv_header(path: Path, fields: FieldNames) -> None:
@@ -356,14 +384,18 @@ def _csv_header(path: Path, fields: FieldNames) -> None:
         raise InputError(f"{path}: not a CSV file ({error})") from None
     header = next(csv.reader(io.StringIO(text)), [])
     if fields.text not in header:
-        raise InputError(f"{path}: no text column {fields.text!r} (found: {', '.join(header) or 'no header'})")
+        raise InputError(
+            f"{path}: no text column {fields.text!r} (found: {', '.join(header) or 'no header'})"
+        )
 
 
 def _parquet_file(path: Path, fields: FieldNames) -> Any:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError(f"{path}: reading Parquet needs pyarrow: pip install 'article-auditor[parquet]'") from None
+        raise InputError(
+            f"{path}: reading Parquet needs pyarrow: pip install 'article-auditor[parquet]'"
+        ) from None
     try:
         parquet = pq.ParquetFile(path)
     except Exception as error:  # pyarrow raises several types for a damaged file
@@ -381,7 +413,9 @@ def read_parquet(path: Path, fields: FieldNames) -> Iterator[Record]:
     for batch in parquet.iter_batches(batch_size=1024, columns=wanted):
         for row in batch.to_pylist():
             number += 1
-            yield record_from_mapping(row, fields, f"{path.name}:{number}", str(path), f"row {number}")
+            yield record_from_mapping(
+                row, fields, f"{path.name}:{number}", str(path), f"row {number}"
+            )
 
 
 # -- helpers --------------------------------------------------------------------------------

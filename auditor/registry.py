@@ -61,7 +61,9 @@ class Registry:
     def check_selectors(self, selectors: Iterable[str], setting: str) -> None:
         """Reject selectors that name nothing, so a typo in --ignore does not pass silently."""
         for selector in selectors:
-            if not any(self.specificity(selector, rule) is not None for rule in self.rules.values()):
+            if not any(
+                self.specificity(selector, rule) is not None for rule in self.rules.values()
+            ):
                 raise SelectionError(f"{setting}: {selector!r} names no rule, prefix or family")
 
 
@@ -116,8 +118,9 @@ def load_registry(extra_dirs: tuple[Path, ...] = ()) -> Registry:
             families.setdefault(pack.family.name, pack.family)
             for rule in pack.rules:
                 if rule.code in rules:
-                    raise PackError(f"{path}: rule {rule.code} is already defined in "
-                                    f"{rules[rule.code].pack}")
+                    raise PackError(
+                        f"{path}: rule {rule.code} is already defined in {rules[rule.code].pack}"
+                    )
                 if any(other.name == rule.name for other in rules.values()):
                     raise PackError(f"{path}: rule {rule.code}: name {rule.name!r} is taken")
                 _check_binding(path, rule, modules.get(rule.family))

@@ -77,7 +77,9 @@ class Policy:
             worst = [f for f in findings if f.severity >= self.fail_on]
             if worst:
                 codes = ", ".join(sorted({f.code for f in worst}))
-                reasons.append(f"{len(worst)} finding(s) at {self.fail_on.label} or worse ({codes})")
+                reasons.append(
+                    f"{len(worst)} finding(s) at {self.fail_on.label} or worse ({codes})"
+                )
         for family, minimum in sorted(self.family_minimums.items()):
             value = family_scores.get(family)
             if value is not None and value < minimum:

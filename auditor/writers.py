@@ -49,7 +49,8 @@ class FullWriter(Writer):
     def write(self, audit: ArticleAudit) -> None:
         verdict = "PASS" if audit.passed else "FAIL"
         score = "-" if audit.score is None else f"{audit.score:.1f}"
-        out = [f"{audit.location}  [{audit.source}]  score {score}  grade {audit.grade or '-'}  {verdict}"]
+        grade = audit.grade or "-"
+        out = [f"{audit.location}  [{audit.source}]  score {score}  grade {grade}  {verdict}"]
         if audit.reason:
             out.append(f"  status: {audit.status}: {audit.reason}")
         families = ", ".join(
@@ -60,7 +61,8 @@ class FullWriter(Writer):
         for failure in audit.failures:
             out.append(f"  fails: {failure}")
         for f in audit.findings:
-            out.append(f"  {f.line}:{f.column} {f.code} {f.name} [{f.severity.label}] {_one_line(f.message)}")
+            where = f"{f.line}:{f.column}"
+            out.append(f"  {where} {f.code} {f.name} [{f.severity.label}] {_one_line(f.message)}")
             if f.evidence:
                 out.append(f"      | {_one_line(f.evidence, 160)}")
             if f.suggestion:
@@ -89,8 +91,24 @@ class JsonlWriter(Writer):
 
 
 CSV_COLUMNS = (
-    "id", "source", "location", "status", "score", "grade", "passed", "code", "name", "family",
-    "severity", "line", "column", "start", "end", "message", "evidence", "suggestion",
+    "id",
+    "source",
+    "location",
+    "status",
+    "score",
+    "grade",
+    "passed",
+    "code",
+    "name",
+    "family",
+    "severity",
+    "line",
+    "column",
+    "start",
+    "end",
+    "message",
+    "evidence",
+    "suggestion",
 )
 
 
@@ -100,13 +118,32 @@ class CsvWriter(Writer):
         self._csv.writerow(CSV_COLUMNS)
 
     def write(self, audit: ArticleAudit) -> None:
-        head = [audit.id, audit.source, audit.location, audit.status, audit.score, audit.grade,
-                audit.passed]
+        head = [
+            audit.id,
+            audit.source,
+            audit.location,
+            audit.status,
+            audit.score,
+            audit.grade,
+            audit.passed,
+        ]
         if not audit.findings:
             self._csv.writerow([safe_cell(v) for v in head + [""] * (len(CSV_COLUMNS) - len(head))])
         for f in audit.findings:
-            row = head + [f.code, f.name, f.family, f.severity.label, f.line, f.column, f.start,
-                          f.end, f.message, f.evidence, f.suggestion or ""]
+            row = [
+                *head,
+                f.code,
+                f.name,
+                f.family,
+                f.severity.label,
+                f.line,
+                f.column,
+                f.start,
+                f.end,
+                f.message,
+                f.evidence,
+                f.suggestion or "",
+            ]
             self._csv.writerow([safe_cell(v) for v in row])
 
 
@@ -119,8 +156,11 @@ def safe_cell(value: Any) -> Any:
 
 def make_writer(kind: str, stream: IO[str]) -> Writer:
     writers = {
-        "concise": ConciseWriter, "full": FullWriter, "json": JsonWriter,
-        "jsonl": JsonlWriter, "csv": CsvWriter,
+        "concise": ConciseWriter,
+        "full": FullWriter,
+        "json": JsonWriter,
+        "jsonl": JsonlWriter,
+        "csv": CsvWriter,
     }
     return writers[kind](stream)
 

@@ -39,12 +39,36 @@ ENGLISH_DENSITY = 0.22
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 
 NAMES = {
-    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-    "pt": "Portuguese", "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkish",
-    "ar": "Arabic", "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ko": "Korean",
-    "pl": "Polish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
-    "fa": "Persian", "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "ro": "Romanian",
-    "cs": "Czech", "el": "Greek", "hu": "Hungarian", "vi": "Vietnamese", "bg": "Bulgarian",
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "tr": "Turkish",
+    "ar": "Arabic",
+    "zh-cn": "Chinese",
+    "zh-tw": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "pl": "Polish",
+    "sv": "Swedish",
+    "da": "Danish",
+    "no": "Norwegian",
+    "fi": "Finnish",
+    "fa": "Persian",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "id": "Indonesian",
+    "ro": "Romanian",
+    "cs": "Czech",
+    "el": "Greek",
+    "hu": "Hungarian",
+    "vi": "Vietnamese",
+    "bg": "Bulgarian",
 }
 
 
@@ -72,7 +96,10 @@ def not_english(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     language = context.metrics.get("language")
     if language not in (None, "en"):
         yield context.finding(
-            rule, 0, 0, language=_name(language),
+            rule,
+            0,
+            0,
+            language=_name(language),
             confidence=context.metrics["language_confidence"],
         )
 

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from auditor.document import Document
+
+
+def test_every_view_points_into_the_original_text(seed_text):
+    doc = Document(seed_text("002"))
+    for view in (doc.lines, doc.paragraphs, doc.sentences):
+        assert view
+        for span in view:
+            assert doc.text[span.start : span.end] == span.text
+    for start, end in doc.word_spans:
+        assert doc.text[start:end].strip() == doc.text[start:end]
+
+
+def test_lines_keep_blank_lines_so_indices_are_line_numbers():
+    doc = Document("one\n\nthree\n")
+    assert [span.text for span in doc.lines] == ["one", "", "three", ""]
+    assert doc.line_col(doc.text.index("three")) == (3, 1)
+    assert doc.line_col(doc.text.index("ree")) == (3, 3)
+
+
+def test_paragraphs_split_on_blank_lines_only():
+    doc = Document("First line\nsame paragraph.\n\n  \nSecond paragraph.")
+    assert [p.text for p in doc.paragraphs] == ["First line\nsame paragraph.", "Second paragraph."]
+
+
+def test_sentences_do_not_split_after_abbreviations_or_initials():
+    doc = Document(
+        "U.S. officials met Mr. Smith at 5 p.m. on Sunday. John F. Kennedy was not there! "
+        "Was it late? Yes."
+    )
+    assert [s.text for s in doc.sentences] == [
+        "U.S. officials met Mr. Smith at 5 p.m. on Sunday.",
+        "John F. Kennedy was not there!",
+        "Was it late?",
+        "Yes.",
+    ]
+
+
+def test_sentences_end_at_line_breaks_and_keep_closing_quotes():
+    doc = Document('He said: “Missiles will speak for themselves.” Then he left\nA headline')
+    assert [s.text for s in doc.sentences] == [
+        "He said: “Missiles will speak for themselves.”",
+        "Then he left",
+        "A headline",
+    ]
+
+
+def test_words_keep_hyphens_and_apostrophes_inside_words():
+    doc = Document("Russia’s long-range ATACMS aren't cheap.")
+    assert doc.words == ["Russia’s", "long-range", "ATACMS", "aren't", "cheap"]
+    assert doc.word_count == 5
+    assert doc.words_in(doc.sentences[0]) == 5
+
+
+def test_folded_text_has_the_same_length_even_for_expanding_characters():
+    doc = Document("İstanbul “Quoted” Text")
+    assert len(doc.folded) == len(doc.text)
+    assert doc.folded.endswith('"quoted" text')
+
+
+def test_empty_document_has_no_views():
+    doc = Document("")
+    assert doc.paragraphs == [] and doc.sentences == [] and doc.words == []
+    assert doc.line_col(0) == (1, 1)

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from auditor import Auditor, Config, ConfigError
+from auditor.document import Document
+from auditor.families import readability
+from auditor.family import FamilyModule, make_finding
+from auditor.model import Article, Finding, Rejected
+from auditor.readers import read_directory
+from auditor.registry import load_registry
+from conftest import ENGLISH, GERMAN
+
+
+def test_every_finding_points_at_its_evidence(seeds):
+    for audit in Auditor().iter_audits(read_directory(seeds)):
+        assert audit.ok
+        text = (seeds / audit.location.split("/")[-1]).read_text(encoding="utf-8")
+        for f in audit.findings:
+            assert 0 <= f.start <= f.end <= len(text)
+            assert text[f.start : f.end] == f.evidence
+
+
+def test_output_is_the_same_for_one_and_two_jobs(seeds):
+    records = list(read_directory(seeds))
+    # Enough articles for several batches, so order across workers is exercised.
+    records += [Article(id=f"gen{i}", text=f"{ENGLISH} Item {i}.\n\n" * (1 + i % 4)) for i in range(150)]
+    records.insert(70, Rejected("bad", "x.jsonl:3", "AUD004", "line 3: not valid JSON"))
+    one = [a.to_dict() for a in Auditor().iter_audits(records, jobs=1)]
+    two = [a.to_dict() for a in Auditor().iter_audits(records, jobs=2)]
+    assert len(one) == len(records)
+    assert one == two
+
+
+def test_non_english_text_skips_english_only_families():
+    audit = Auditor().audit_record(Article(id="de", text=GERMAN))
+    codes = {f.code for f in audit.findings}
+    assert {"LNG001", "LNG003"} <= codes
+    assert not any(code.startswith("RDB") for code in codes)
+    assert "readability" not in audit.family_scores
+    assert audit.metrics["language"] == "de"
+
+
+def test_empty_text_is_an_error_row_that_fails():
+    audit = Auditor().audit_record(Article(id="empty", text="  \n\t "))
+    assert audit.status == "error" and audit.reason == "no text to audit"
+    assert [f.code for f in audit.findings] == ["AUD001"]
+    assert audit.score is None and not audit.passed
+
+
+def test_rejected_records_keep_their_identity_and_reason():
+    record = Rejected("batch.jsonl:7", "batch.jsonl:7", "AUD004", "line 7: not valid JSON")
+    audit = Auditor().audit_record(record)
+    assert (audit.id, audit.location, audit.status, audit.reason) == (
+        "batch.jsonl:7", "batch.jsonl:7", "error", "line 7: not valid JSON"
+    )
+    assert [f.code for f in audit.findings] == ["AUD004"]
+    assert audit.findings[0].message == "line 7: not valid JSON"
+
+
+def test_long_articles_are_audited_up_to_max_chars():
+    text = (ENGLISH + " ") * 400
+    audit = Auditor(Config(max_chars=5_000)).audit_record(Article(id="long", text=text))
+    (truncated,) = [f for f in audit.findings if f.code == "AUD005"]
+    assert f"of {len(text):,} characters" in truncated.message
+    assert audit.metrics["words"] < len(text.split()) / 10
+    assert audit.ok
+
+
+def test_a_crashing_check_becomes_a_finding_and_the_rest_still_runs(monkeypatch):
+    def broken(context, rule):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(readability.family.checks, "overlong-sentence", broken)
+    audit = Auditor().audit_record(Article(id="a", text=ENGLISH))
+    crash = [f for f in audit.findings if f.code == "AUD006"]
+    assert crash and "readability check failed: RuntimeError: boom" in crash[0].message
+    assert audit.metrics["language"] == "en"  # the language family still ran
+    assert not audit.passed
+
+
+def test_per_source_ignores_drop_findings_for_matching_sources():
+    config = Config(per_source_ignores={"*.de": ("LNG",)})
+    auditor = Auditor(config)
+    german = auditor.audit_record(Article(id="a", text=GERMAN, source="news.de"))
+    elsewhere = auditor.audit_record(Article(id="b", text=GERMAN, source="news.com"))
+    assert not any(f.code == "LNG001" for f in german.findings)
+    assert any(f.code == "LNG001" for f in elsewhere.findings)
+
+
+def test_bad_selection_in_config_is_a_config_error():
+    with pytest.raises(ConfigError, match="'NOPE' names no rule"):
+        Auditor(Config(select=("NOPE",)))
+    with pytest.raises(ConfigError, match="unknown family 'spelling'"):
+        Auditor(Config(min_family_score={"spelling": 50}))
+
+
+class _LongestArticle:
+    """A corpus check for the test: flags the article with the most words in the batch."""
+
+    def __init__(self, rules):
+        (self.rule,) = rules
+        self.sizes: dict[str, int] = {}
+
+    def collect(self, doc: Document, article: Article) -> int:
+        return doc.word_count
+
+    def add(self, article_id: str, state: Any) -> None:
+        self.sizes[article_id] = state
+
+    def finish(self) -> Mapping[str, list[Finding]]:
+        longest = max(sorted(self.sizes), key=self.sizes.__getitem__)
+        doc = Document("")
+        return {longest: [make_finding(doc, self.rule, 0, 0, words=self.sizes[longest])]}
+
+
+@pytest.fixture
+def corpus_family(tmp_path, monkeypatch):
+    module = FamilyModule("corpus-test")
+    module.corpus_check("longest")(_LongestArticle)
+    (tmp_path / "corpus.toml").write_text(
+        textwrap.dedent(
+            """
+            [family]
+            prefix = "CRP"
+            name = "corpus-test"
+            description = "x"
+
+            [[rule]]
+            code = "CRP001"
+            name = "longest-article"
+            kind = "python"
+            check = "longest"
+            scope = "document"
+            severity = "warning"
+            weight = 10
+            summary = "x"
+            message = "longest article ({words} words)"
+            why = "x"
+            """
+        ),
+        encoding="utf-8",
+    )
+    from auditor import registry
+
+    discover = registry._discover_modules
+    monkeypatch.setattr(registry, "_discover_modules", lambda: {**discover(), module.name: module})
+    load_registry.cache_clear()
+    yield Config(rules_path=(tmp_path,))
+    load_registry.cache_clear()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_corpus_checks_see_the_whole_batch_and_rescore(corpus_family, jobs):
+    records = [Article(id=f"a{i}", text=ENGLISH * (1 + i % 3)) for i in range(10)]
+    audits = list(Auditor(corpus_family).iter_audits(records, jobs=jobs))
+    flagged = [a for a in audits if any(f.code == "CRP001" for f in a.findings)]
+    assert [a.id for a in flagged] == ["a2"]
+    assert flagged[0].family_scores["corpus-test"] < 100
+    assert all(a.family_scores["corpus-test"] == 100 for a in audits if a.id != "a2")
