@@ -39,7 +39,7 @@ def test_sentences_do_not_split_after_abbreviations_or_initials():
 
 
 def test_sentences_end_at_line_breaks_and_keep_closing_quotes():
-    doc = Document('He said: “Missiles will speak for themselves.” Then he left\nA headline')
+    doc = Document("He said: “Missiles will speak for themselves.” Then he left\nA headline")
     assert [s.text for s in doc.sentences] == [
         "He said: “Missiles will speak for themselves.”",
         "Then he left",

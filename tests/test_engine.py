@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from conftest import ENGLISH, GERMAN
 
 from auditor import Auditor, Config, ConfigError
 from auditor.document import Document
@@ -13,7 +14,6 @@ from auditor.family import FamilyModule, make_finding
 from auditor.model import Article, Finding, Rejected
 from auditor.readers import read_directory
 from auditor.registry import load_registry
-from conftest import ENGLISH, GERMAN
 
 
 def test_every_finding_points_at_its_evidence(seeds):
@@ -28,7 +28,9 @@ def test_every_finding_points_at_its_evidence(seeds):
 def test_output_is_the_same_for_one_and_two_jobs(seeds):
     records = list(read_directory(seeds))
     # Enough articles for several batches, so order across workers is exercised.
-    records += [Article(id=f"gen{i}", text=f"{ENGLISH} Item {i}.\n\n" * (1 + i % 4)) for i in range(150)]
+    records += [
+        Article(id=f"gen{i}", text=f"{ENGLISH} Item {i}.\n\n" * (1 + i % 4)) for i in range(150)
+    ]
     records.insert(70, Rejected("bad", "x.jsonl:3", "AUD004", "line 3: not valid JSON"))
     one = [a.to_dict() for a in Auditor().iter_audits(records, jobs=1)]
     two = [a.to_dict() for a in Auditor().iter_audits(records, jobs=2)]
@@ -56,7 +58,10 @@ def test_rejected_records_keep_their_identity_and_reason():
     record = Rejected("batch.jsonl:7", "batch.jsonl:7", "AUD004", "line 7: not valid JSON")
     audit = Auditor().audit_record(record)
     assert (audit.id, audit.location, audit.status, audit.reason) == (
-        "batch.jsonl:7", "batch.jsonl:7", "error", "line 7: not valid JSON"
+        "batch.jsonl:7",
+        "batch.jsonl:7",
+        "error",
+        "line 7: not valid JSON",
     )
     assert [f.code for f in audit.findings] == ["AUD004"]
     assert audit.findings[0].message == "line 7: not valid JSON"

@@ -47,7 +47,10 @@ def test_a_valid_pack_loads(tmp_path):
     pack = load_pack(write_pack(tmp_path, RULE))
     (rule,) = pack.rules
     assert (rule.code, rule.name, rule.family, rule.phrases) == (
-        "TST001", "test-phrase", "testing", ("lorem ipsum",)
+        "TST001",
+        "test-phrase",
+        "testing",
+        ("lorem ipsum",),
     )
 
 
@@ -118,7 +121,7 @@ def test_extra_pack_cannot_reuse_a_builtin_code(tmp_path):
         + textwrap.dedent(RULE).replace("TST001", "RDB001").replace("test-phrase", "other"),
         encoding="utf-8",
     )
-    with pytest.raises(PackError, match="RDB001 is already defined in readability.toml"):
+    with pytest.raises(PackError, match=r"RDB001 is already defined in readability\.toml"):
         load_registry((tmp_path,))
 
 

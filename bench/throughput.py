@@ -1,0 +1,122 @@
+"""Article-phase throughput: docs/s and peak memory for 1 and 2 jobs, and each family's cost.
+
+    python bench/throughput.py [--articles 20000] [--sample 2000]
+
+Each measured run is a fresh process reading a generated JSONL file and writing JSONL to
+/dev/null through the real CLI path, so start-up, reading, auditing and writing all count.
+Peak memory is the largest resident set of the run's process tree (ru_maxrss of the process and
+of its waited-for children). Timings on a shared 2-core machine vary by 5-10% between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import write_jsonl
+
+OUT = Path(__file__).resolve().parent / "out"
+
+RUN = """
+import resource, sys, time
+from auditor.cli import main
+started = time.perf_counter()
+code = main(sys.argv[1:])
+elapsed = time.perf_counter() - started
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"{elapsed} {self_kb} {children_kb}", file=sys.stderr)
+"""
+
+
+def measure(path: Path, jobs: int, select: str | None = None) -> dict[str, float]:
+    args = [
+        "audit",
+        str(path),
+        "--format",
+        "jsonl",
+        "-o",
+        "/dev/null",
+        "--jobs",
+        str(jobs),
+        "--fail-on",
+        "never",
+        "--fail-under",
+        "0",
+        "-q",
+        "--isolated",
+    ]
+    if select:
+        args += ["--select", select]
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, *args], capture_output=True, text=True, check=True
+    )
+    elapsed, self_kb, children_kb = done.stderr.strip().splitlines()[-1].split()
+    return {
+        "seconds": float(elapsed),
+        "self_mb": int(self_kb) / 1024,
+        "worker_mb": int(children_kb) / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--sample", type=int, default=2_000, help="articles for per-family cost")
+    args = parser.parse_args()
+
+    corpus = OUT / f"generated-{args.articles}.jsonl"
+    if not corpus.exists():
+        started = time.perf_counter()
+        write_jsonl(corpus, args.articles)
+        print(f"generated {args.articles} articles in {time.perf_counter() - started:.1f} s")
+    size_mb = corpus.stat().st_size / 1e6
+    print(f"corpus: {corpus.name}, {args.articles} articles, {size_mb:.1f} MB")
+
+    results: dict[str, object] = {}
+    for jobs in (1, 2):
+        r = measure(corpus, jobs)
+        results[jobs] = r
+        print(
+            f"jobs={jobs}: {args.articles / r['seconds']:8.1f} docs/s  "
+            f"({r['seconds']:.1f} s)  peak RSS main {r['self_mb']:.0f} MB, "
+            f"largest worker {r['worker_mb']:.0f} MB"
+        )
+    print(f"speed-up with 2 jobs: {results[1]['seconds'] / results[2]['seconds']:.2f}x")
+
+    print(f"\nper-family cost, {args.sample} articles in this process after warm-up:")
+    costs = family_costs(args.sample)
+    for name, ms in costs.items():
+        print(f"  {name:<16} {ms:6.2f} ms/article")
+    results["family_ms"] = costs
+    (OUT / "throughput.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+def family_costs(count: int) -> dict[str, float]:
+    """Milliseconds per article for each family alone (plus the engine's own work)."""
+    from corpus import generate
+
+    from auditor import Auditor, Config
+    from auditor.registry import load_registry
+
+    articles = list(generate(count, seed=1))
+    costs = {}
+    for family in load_registry().ordered_families():
+        auditor = Auditor(Config(select=(family.prefix,)))
+        for article in articles[:20]:  # imports, dictionaries, compiled packs
+            auditor.audit_record(article)
+        started = time.perf_counter()
+        for article in articles:
+            auditor.audit_record(article)
+        label = f"{family.prefix} {family.name}" if family.prefix != "AUD" else "engine alone"
+        costs[label] = (time.perf_counter() - started) / count * 1000
+    return costs
+
+
+if __name__ == "__main__":
+    main()
