@@ -7,6 +7,7 @@ pytest plugin.
 __version__ = "0.1.0"
 
 from auditor.api import audit, audit_frame
+from auditor.clean import strip_boilerplate
 from auditor.config import Config, ConfigError, FieldNames
 from auditor.engine import Auditor
 from auditor.model import Article, ArticleAudit, CorpusAudit, Finding, Severity
@@ -24,4 +25,5 @@ __all__ = [
     "__version__",
     "audit",
     "audit_frame",
+    "strip_boilerplate",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -18,9 +19,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from auditor import __version__, docs
+from auditor.clean import remove_spans
 from auditor.config import Config, ConfigError, FieldNames, discover, load, split_selectors
 from auditor.engine import Auditor
-from auditor.model import ArticleAudit, Severity
+from auditor.model import Article, ArticleAudit, Severity
 from auditor.packs import PackError
 from auditor.readers import FORMATS as INPUT_FORMATS
 from auditor.readers import InputError, check_inputs, read_inputs
@@ -74,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=FORMATS, default="concise", help="output format (default: concise)"
     )
     audit.add_argument("-o", "--output", metavar="FILE", help="write the output here, not stdout")
+    audit.add_argument(
+        "--write-clean",
+        metavar="DIR",
+        help="also write each article without its boilerplate lines to DIR/<id>.txt",
+    )
     selection = audit.add_argument_group("rule selection (codes, prefixes, rule or family names)")
     selection.add_argument("--select", metavar="LIST", help="only these rules, e.g. BPL,SPN012")
     selection.add_argument("--ignore", metavar="LIST", help="skip these rules")
@@ -175,6 +182,9 @@ def run_audit(args: argparse.Namespace) -> int:
 
     counter = _Counter()
     records = counter.wrap(read_inputs(args.paths, config.fields, args.input_format))
+    cleaner = CleanWriter(Path(args.write_clean)) if args.write_clean else None
+    if cleaner is not None:
+        records = cleaner.remember(records)
     started = time.perf_counter()
     with _output(args.output) as stream:
         writer = make_writer(args.format, stream)
@@ -183,6 +193,8 @@ def run_audit(args: argparse.Namespace) -> int:
             for audit in auditor.iter_audits(records, jobs=args.jobs, on_audit=advance):
                 writer.write(audit)
                 counter.add(audit)
+                if cleaner is not None:
+                    cleaner.write(audit)
                 if args.output:
                     stream.flush()
         summary = counter.summary(time.perf_counter() - started)
@@ -196,6 +208,42 @@ def run_audit(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(_summary_line(summary, config), file=sys.stderr)
     return EXIT_FAILED if counter.failed else EXIT_OK
+
+
+class CleanWriter:
+    """Writes cleaned articles; holds each text only until its audit comes back."""
+
+    def __init__(self, directory: Path) -> None:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"--write-clean {directory}: {error.strerror or error}") from None
+        self.directory = directory.resolve()
+        self.texts: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def remember(self, records: Iterator[Any]) -> Iterator[Any]:
+        for record in records:
+            if isinstance(record, Article):
+                self.texts[record.id] = record.text
+            yield record
+
+    def write(self, audit: ArticleAudit) -> None:
+        text = self.texts.pop(audit.id, None)
+        if text is None or not audit.ok:
+            return
+        path = self.directory / self._file_name(audit.id)
+        path.write_text(remove_spans(text, audit.findings) + "\n", encoding="utf-8")
+
+    def _file_name(self, article_id: str) -> str:
+        """A name derived from the id that cannot leave the directory, unique in this run."""
+        stem = re.sub(r"[^\w.-]+", "_", article_id).strip("._")[:120] or "article"
+        name, number = f"{stem}.txt", 1
+        while name in self.used:
+            number += 1
+            name = f"{stem}-{number}.txt"
+        self.used.add(name)
+        return name
 
 
 class _Counter:

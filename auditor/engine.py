@@ -70,7 +70,7 @@ class _FamilyPlan:
                 findings.append(
                     context.finding(rule, match.start, match.end, suggestion=suggestion)
                 )
-        return findings
+        return _one_per_span(findings)
 
 
 class Auditor:
@@ -331,6 +331,20 @@ class Auditor:
             collectors = {name: factory() for name, factory in self._corpus_factories.items()}
             self.__dict__["_collectors"] = collectors
         return collectors
+
+
+def _one_per_span(findings: list[Finding]) -> list[Finding]:
+    """Two rules of one family on the same span count once: the heavier one is kept."""
+    best: dict[tuple[int, int], Finding] = {}
+    for finding in findings:
+        if finding.start == finding.end:
+            best[(finding.start, -len(best) - 1)] = finding  # document findings never merge
+            continue
+        key = (finding.start, finding.end)
+        kept = best.get(key)
+        if kept is None or (finding.weight, kept.code) > (kept.weight, finding.code):
+            best[key] = finding
+    return list(best.values())
 
 
 def _metric_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:

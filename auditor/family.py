@@ -48,8 +48,21 @@ def make_finding(
     **values: Any,
 ) -> Finding:
     """A finding for ``rule`` over ``doc.text[start:end]``, its message filled from ``values``."""
-    evidence = doc.text[start:end]
     line, column = doc.line_col(start)
+    return rule_finding(rule, start, end, line, column, doc.text[start:end], suggestion, **values)
+
+
+def rule_finding(
+    rule: Rule,
+    start: int,
+    end: int,
+    line: int,
+    column: int,
+    evidence: str,
+    suggestion: str | None = None,
+    **values: Any,
+) -> Finding:
+    """A finding whose position is already known (corpus checks no longer hold the text)."""
     fields = {"evidence": _shorten(evidence), "suggestion": suggestion, **values}
     return Finding(
         code=rule.code,

@@ -143,6 +143,12 @@ class ArticleAudit:
     def passed(self) -> bool:
         return not self.failures
 
+    @property
+    def claimed_origin(self) -> str | None:
+        """Where the text says it came from ("dailysabah.com", "Reuters"), if it says."""
+        origin = self.metrics.get("claimed_origin")
+        return origin if isinstance(origin, str) else None
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form documented in docs/json-output.md (schema auditor/schema/audit-v1)."""
         return {

@@ -4,7 +4,8 @@ Selection follows flake8's style guide: a rule runs when the most specific selec
 matches it comes from ``select`` rather than ``ignore``. Selectors are a code (``RDB001``), a
 code prefix (``RDB``, ``RDB0``), a rule name (``overlong-sentence``), a family name
 (``readability``) or ``ALL``; an exact code or name beats a prefix, a longer prefix beats a
-shorter one, and on a tie ``ignore`` wins.
+shorter one, and on a tie ``ignore`` wins. Rules marked ``default = false`` in their pack are
+opt-in: only an exact code or name selects them, never ``ALL``, a prefix or a family.
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ class Selection:
 
     def is_selected(self, registry: Registry, rule: Rule) -> bool:
         chosen = _best(registry, self.select + self.extend_select, rule)
-        if chosen is None or (chosen == 0 and not rule.default):
-            return False
+        if chosen is None or (chosen < _EXACT and not rule.default):
+            return False  # opt-in rules run only when named by code or name
         ignored = _best(registry, self.ignore, rule)
         return ignored is None or chosen > ignored
 

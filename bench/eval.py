@@ -11,6 +11,7 @@ AUDITOR_EVAL_DIR elsewhere to use another copy.
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
 import statistics
@@ -114,6 +115,79 @@ def evaluate_language(eval_dir: Path) -> str:
             f"- Cost per article: the LNG family {ours_s / compared * 1000:.2f} ms; langdetect "
             f"on the full text {full_s / compared * 1000:.2f} ms "
             f"({full_s / max(ours_s, 1e-9):.1f}x).",
+        ]
+    )
+
+
+def flagged_lines(text: str, findings: list[Any], family: str) -> set[int]:
+    """Indices of the lines (split on newline) where the family's span findings start."""
+    starts = [0]
+    for line in text.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return {
+        bisect.bisect_right(starts, f.start) - 1
+        for f in findings
+        if f.family == family and f.end > f.start
+    }
+
+
+def precision_recall(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+@evaluation("boilerplate")
+def evaluate_boilerplate(eval_dir: Path) -> str:
+    """Line-level precision/recall of BPL on ten extractors' output; false alarms on gold text."""
+    folder = eval_dir / "scrapinghub"
+    records = list(read_jsonl(folder / "boilerplate.jsonl"))
+    auditor = Auditor(Config(select=("BPL", "LNG")))
+    per: dict[str, Counter[str]] = {}
+    misses: Counter[str] = Counter()
+    alarms: Counter[str] = Counter()
+    for record in records:
+        audit = auditor.audit_record(
+            Article(id=record["id"], text=record["text"], source=record["source"])
+        )
+        hit = flagged_lines(record["text"], list(audit.findings), "boilerplate")
+        counts = per.setdefault(record["extractor"], Counter())
+        for index, line in enumerate(record["lines"]):
+            if line["label"] == "title":
+                continue
+            predicted, actual = index in hit, line["label"] == "boilerplate"
+            counts[
+                "tp" if predicted and actual else "fp" if predicted else "fn" if actual else "tn"
+            ] += 1
+            if actual and not predicted:
+                misses[line["text"][:90]] += 1
+            if predicted and not actual:
+                alarms[line["text"][:90]] += 1
+    total: Counter[str] = sum(per.values(), Counter())
+    rows = []
+    for name, counts in [*sorted(per.items()), ("all extractors", total)]:
+        p, r, f = precision_recall(counts["tp"], counts["fp"], counts["fn"])
+        rows.append([name, counts["tp"] + counts["fn"], f"{p:.3f}", f"{r:.3f}", f"{f:.3f}"])
+    clean_auditor = Auditor(Config(select=("BPL", "LNG")))
+    clean = list(read_jsonl(folder / "clean.jsonl"))
+    clean_findings: Counter[str] = Counter()
+    for record in clean:
+        audit = clean_auditor.audit_record(Article(id=record["id"], text=record["text"]))
+        clean_findings.update(f.code for f in audit.findings if f.family == "boilerplate")
+    per_article = sum(clean_findings.values()) / len(clean)
+    return "\n\n".join(
+        [
+            "Line-level detection of leaked boilerplate in the output of ten extractors "
+            "(title lines excluded), one article at a time (no corpus phase).",
+            table(["extractor", "boilerplate lines", "precision", "recall", "F1"], rows),
+            f"- BPL findings on the {len(clean)} gold bodies (clean news): "
+            f"{sum(clean_findings.values())} ({per_article:.2f} per article): "
+            + (", ".join(f"{c} {n}" for c, n in clean_findings.most_common()) or "none"),
+            "Most frequent misses (boilerplate lines not flagged):",
+            "\n".join(f"- {n}x `{text}`" for text, n in misses.most_common(20)),
+            "Most frequent false alarms (content lines flagged):",
+            "\n".join(f"- {n}x `{text}`" for text, n in alarms.most_common(20)),
         ]
     )
 

@@ -55,3 +55,14 @@ def test_lookup_by_code_any_case_or_name():
     assert REGISTRY.rule("rdb003") is REGISTRY.rule("overlong-sentence")
     with pytest.raises(KeyError):
         REGISTRY.rule("nope")
+
+
+def test_opt_in_rules_need_their_code_or_name():
+    opt_in = [code for code, rule in REGISTRY.rules.items() if not rule.default]
+    assert opt_in  # the packs have at least one
+    code = opt_in[0]
+    name = REGISTRY.rules[code].name
+    assert code not in selected()
+    assert code not in selected(select=(code[:3],))
+    assert code in selected(extend_select=(code,))
+    assert code in selected(select=(name,))

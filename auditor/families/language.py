@@ -79,6 +79,12 @@ NAMES = {
 @family.metrics
 def language_metrics(doc: Document) -> Metrics:
     passages = _passages(doc)
+    if not passages:
+        # Too little text for langdetect, whose guesses on a short line are close to random
+        # ("WATCH: Biden speaks" is Estonian to it); only dense English is recognised.
+        words = _LETTER_WORD.findall(doc.text.lower())
+        english = len(words) >= 4 and _english_density(words) >= ENGLISH_DENSITY
+        return {"language": "en" if english else None, "language_confidence": 1.0 * english}
     verdicts = [_identify(passage.text) for passage in passages]
     weights: dict[str, float] = {}
     for passage, (language, probability) in zip(passages, verdicts, strict=True):
@@ -135,8 +141,6 @@ def undetermined(context: CheckContext, rule: Rule) -> Iterator[Finding]:
 def _passages(doc: Document) -> list[Span]:
     """Up to MAX_PASSAGES paragraphs, evenly spread, each cut to PASSAGE_CHARS."""
     candidates = [p for p in doc.paragraphs if _letters(p.text) >= MIN_PASSAGE_LETTERS]
-    if not candidates:
-        candidates = [p for p in doc.paragraphs if _letters(p.text) > 0][:1]
     if len(candidates) > MAX_PASSAGES:
         step = len(candidates) / MAX_PASSAGES
         candidates = [candidates[int(i * step)] for i in range(MAX_PASSAGES)]
