@@ -7,6 +7,8 @@ import pytest
 
 from auditor.cli import main
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
