@@ -19,8 +19,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from auditor.config import Config, ConfigError
+from auditor.corpus import SHARED_CHECKS
 from auditor.document import Document
-from auditor.family import CheckContext, CheckFunction, CorpusCheck, FamilyModule, make_finding
+from auditor.family import (
+    CheckContext,
+    CheckFunction,
+    CorpusCheck,
+    CorpusFactory,
+    CorpusVerdict,
+    FamilyModule,
+    make_finding,
+)
 from auditor.matching import PhraseMatcher
 from auditor.model import (
     STATUS_ERROR,
@@ -149,7 +158,7 @@ class Auditor:
             scored.append(plan.family.name)
         states = {}
         if collect:
-            states = {name: c.collect(doc, article) for name, c in self._corpus_collectors.items()}
+            states = {name: c.collect(context) for name, c in self._corpus_collectors.items()}
         findings = self._apply_source_ignores(article.source, findings)
         audit = self._result(article, findings, metrics, STATUS_OK, None, scored)
         return audit, states
@@ -237,8 +246,10 @@ class Auditor:
         records: Iterable[Record],
         jobs: int | None = 1,
         on_audit: Callable[[ArticleAudit], None] | None = None,
+        tables: dict[str, list[dict[str, Any]]] | None = None,
     ) -> Iterator[ArticleAudit]:
-        """Audits in input order. Streams, unless a corpus check needs the whole batch first."""
+        """Audits in input order. Streams, unless a corpus check needs the whole batch first;
+        the corpus checks' tables (clusters, provenance) are put into ``tables`` if given."""
         pairs = self._pairs(records, jobs or os.cpu_count() or 1)
         if not self.has_corpus_phase:
             for audit, _ in pairs:
@@ -254,16 +265,39 @@ class Auditor:
             audits.append(audit)
             if on_audit is not None:
                 on_audit(audit)
-        extra: dict[str, list[Finding]] = {}
+        verdict = CorpusVerdict()
         for check in checks.values():
-            for article_id, found in check.finish().items():
-                extra.setdefault(article_id, []).extend(found)
+            found = check.finish()
+            for article_id, extra in found.findings.items():
+                verdict.findings.setdefault(article_id, []).extend(extra)
+            for article_id, values in found.metrics.items():
+                verdict.metrics.setdefault(article_id, {}).update(values)
+            for name, rows in found.tables.items():
+                verdict.tables.setdefault(name, []).extend(rows)
+        if tables is not None:
+            tables.update(verdict.tables)
         for audit in audits:
-            more = extra.get(audit.id)
-            yield self._score(audit, [*audit.findings, *more]) if more and audit.ok else audit
+            yield self._with_corpus(audit, verdict)
+
+    def _with_corpus(self, audit: ArticleAudit, verdict: CorpusVerdict) -> ArticleAudit:
+        if not audit.ok:
+            return audit
+        findings = verdict.findings.get(audit.id, [])
+        metrics = verdict.metrics.get(audit.id)
+        if not findings and not metrics:
+            return audit
+        families = {f.family for f in findings} - set(audit.family_scores)
+        updated = replace(
+            audit,
+            metrics={**audit.metrics, **(metrics or {})},
+            family_scores={**audit.family_scores, **dict.fromkeys(families)},
+        )
+        return self._score(updated, [*audit.findings, *findings])
 
     def audit_corpus(self, records: Iterable[Record], jobs: int | None = 1) -> CorpusAudit:
-        return CorpusAudit(articles=tuple(self.iter_audits(records, jobs=jobs)))
+        tables: dict[str, list[dict[str, Any]]] = {}
+        articles = tuple(self.iter_audits(records, jobs=jobs, tables=tables))
+        return CorpusAudit(articles=articles, tables={k: tuple(v) for k, v in tables.items()})
 
     def _pairs(
         self, records: Iterable[Record], jobs: int
@@ -296,9 +330,9 @@ class Auditor:
                 rule.family, _FamilyPlan(self.registry.families[rule.family], module)
             )
             if rule.kind == "python":
-                assert module is not None and rule.check is not None
-                if rule.check in module.checks:
+                if module is not None and rule.check in module.checks:
                     plan.checks.append((rule, module.checks[rule.check]))
+                # otherwise a corpus check: see _corpus_plan
             elif rule.kind == "metric":
                 plan.metric_rules.append(rule)
             else:
@@ -313,16 +347,22 @@ class Auditor:
         return sorted(plans.values(), key=lambda p: (p.family.order, p.family.prefix))
 
     def _corpus_plan(self) -> dict[str, Callable[[], CorpusCheck]]:
-        grouped: dict[tuple[str, str], list[Rule]] = {}
+        """One factory per corpus check; a shared check gets every rule bound to it."""
+        grouped: dict[str, tuple[CorpusFactory, list[Rule]]] = {}
         for rule in self.rules:
+            if rule.kind != "python" or rule.check is None:
+                continue
             module = self.registry.modules.get(rule.family)
-            if rule.kind == "python" and module and rule.check in module.corpus_checks:
-                grouped.setdefault((rule.family, str(rule.check)), []).append(rule)
-        factories: dict[str, Callable[[], CorpusCheck]] = {}
-        for (family_name, check), rules in grouped.items():
-            factory = self.registry.modules[family_name].corpus_checks[check]
-            factories[f"{family_name}.{check}"] = _bind(factory, rules)
-        return factories
+            if module is not None and rule.check in module.corpus_checks:
+                key, factory = f"{rule.family}.{rule.check}", module.corpus_checks[rule.check]
+            elif rule.check in SHARED_CHECKS:
+                key, factory = rule.check, SHARED_CHECKS[rule.check]
+            else:
+                continue
+            grouped.setdefault(key, (factory, []))[1].append(rule)
+        return {
+            key: _bind(factory, rules, self.config) for key, (factory, rules) in grouped.items()
+        }
 
     @property
     def _corpus_collectors(self) -> Mapping[str, CorpusCheck]:
@@ -357,10 +397,8 @@ def _metric_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:
         yield context.finding(rule, 0, 0, value=value, threshold=rule.above)
 
 
-def _bind(
-    factory: Callable[[list[Rule]], CorpusCheck], rules: list[Rule]
-) -> Callable[[], CorpusCheck]:
-    return lambda: factory(rules)
+def _bind(factory: CorpusFactory, rules: list[Rule], config: Config) -> Callable[[], CorpusCheck]:
+    return lambda: factory(rules, config)
 
 
 def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from auditor.document import Document
 from auditor.model import Article, Finding
 from auditor.packs import Rule
+
+if TYPE_CHECKING:
+    from auditor.config import Config
 
 Metrics = dict[str, Any]
 MetricsFunction = Callable[[Document], Metrics]
@@ -80,21 +83,32 @@ def rule_finding(
     )
 
 
+@dataclass
+class CorpusVerdict:
+    """What a corpus check concludes: findings and metrics per article id, and tables
+    (such as near-duplicate clusters or provenance edges) for the corpus audit."""
+
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
 class CorpusCheck(Protocol):
     """A check that needs the whole batch: state is collected per article, judged at the end.
 
-    ``collect`` runs in the worker beside the article rules and must return something small and
-    picklable (hashes, signatures), never the text; ``add`` and ``finish`` run in the main process.
+    ``collect`` runs in the worker after the article rules (so it sees their metrics) and must
+    return something small and picklable (hashes, signatures, compressed text at most);
+    ``add`` and ``finish`` run in the main process.
     """
 
-    def collect(self, doc: Document, article: Article) -> Any: ...
+    def collect(self, context: CheckContext) -> Any: ...
 
     def add(self, article_id: str, state: Any) -> None: ...
 
-    def finish(self) -> Mapping[str, list[Finding]]: ...
+    def finish(self) -> CorpusVerdict: ...
 
 
-CorpusFactory = Callable[[list[Rule]], CorpusCheck]
+CorpusFactory = Callable[[list[Rule], "Config"], CorpusCheck]
 
 
 @dataclass

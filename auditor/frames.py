@@ -86,3 +86,7 @@ _EMPTY = ArticleAudit(
     grade=None,
     metrics={},
 )
+
+
+def table_frame(rows: Iterable[dict[str, object]], columns: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=list(columns))

@@ -195,6 +195,8 @@ class CorpusAudit:
     """The audits of one batch, with table views for pandas pipelines."""
 
     articles: tuple[ArticleAudit, ...]
+    tables: Mapping[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
+    """Corpus-phase tables by name: "clusters" (near-duplicate groups), "provenance" (edges)."""
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -213,3 +215,19 @@ class CorpusAudit:
         from auditor.frames import findings_frame
 
         return findings_frame(self.articles)
+
+    def provenance_frame(self) -> pd.DataFrame:
+        """One row per copy: copy -> origin, kind (verbatim/edited/spun/partial), similarity."""
+        from auditor.frames import table_frame
+
+        return table_frame(self.tables.get("provenance", ()), PROVENANCE_COLUMNS)
+
+    def clusters_frame(self) -> pd.DataFrame:
+        """One row per near-duplicate cluster: its id (the origin's), size, members."""
+        from auditor.frames import table_frame
+
+        return table_frame(self.tables.get("clusters", ()), CLUSTER_COLUMNS)
+
+
+PROVENANCE_COLUMNS = ("copy", "origin", "kind", "similarity", "containment", "substitutions")
+CLUSTER_COLUMNS = ("cluster", "size", "origin", "members")

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from auditor import families as families_package
+from auditor.corpus import SHARED_CHECKS
 from auditor.family import FamilyModule
 from auditor.packs import Family, PackError, Rule, builtin_rules_dir, load_pack, pack_files
 
@@ -132,7 +133,10 @@ def load_registry(extra_dirs: tuple[Path, ...] = ()) -> Registry:
 def _check_binding(path: Path, rule: Rule, module: FamilyModule | None) -> None:
     if rule.kind != "python":
         return
-    known = {} if module is None else {**module.checks, **module.corpus_checks}
+    known = {
+        **SHARED_CHECKS,
+        **({} if module is None else {**module.checks, **module.corpus_checks}),
+    }
     if rule.check not in known:
         raise PackError(
             f"{path}: rule {rule.code}: family {rule.family!r} has no Python check "

@@ -88,8 +88,8 @@ def test_write_clean_writes_one_file_per_article_inside_the_folder(cli, tmp_path
 
     rows = [
         {"id": "../../escape", "text": ENGLISH + "\n\nRead more:"},
-        {"id": "a/b", "text": ENGLISH},
-        {"id": "a_b", "text": ENGLISH},
+        {"id": "a/b", "text": "A different story about the weather on Sunday."},
+        {"id": "a_b", "text": "Another story, about the markets on Monday."},
     ]
     path = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "clean"

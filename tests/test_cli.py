@@ -37,7 +37,7 @@ def test_concise_lines_point_at_path_line_and_column(cli, tmp_path):
     (folder / "mixed.txt").write_text(
         ENGLISH + "\n\n" + ENGLISH + "\n\n" + GERMAN, encoding="utf-8"
     )
-    code, out, _ = cli("audit", str(folder), "--fail-on", "warning")
+    code, out, _ = cli("audit", str(folder), "--fail-on", "warning", "--select", "LNG")
     (line,) = out.splitlines()
     match = CONCISE.match(line)
     assert match and match["path"].endswith("mixed.txt")

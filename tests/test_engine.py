@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -10,8 +9,8 @@ from conftest import ENGLISH, GERMAN
 from auditor import Auditor, Config, ConfigError
 from auditor.document import Document
 from auditor.families import readability
-from auditor.family import FamilyModule, make_finding
-from auditor.model import Article, Finding, Rejected
+from auditor.family import CheckContext, CorpusVerdict, FamilyModule, make_finding
+from auditor.model import Article, Rejected
 from auditor.readers import read_directory
 from auditor.registry import load_registry
 
@@ -107,20 +106,24 @@ def test_bad_selection_in_config_is_a_config_error():
 class _LongestArticle:
     """A corpus check for the test: flags the article with the most words in the batch."""
 
-    def __init__(self, rules):
+    def __init__(self, rules, config):
         (self.rule,) = rules
         self.sizes: dict[str, int] = {}
 
-    def collect(self, doc: Document, article: Article) -> int:
-        return doc.word_count
+    def collect(self, context: CheckContext) -> int:
+        return context.doc.word_count
 
     def add(self, article_id: str, state: Any) -> None:
         self.sizes[article_id] = state
 
-    def finish(self) -> Mapping[str, list[Finding]]:
+    def finish(self) -> CorpusVerdict:
         longest = max(sorted(self.sizes), key=self.sizes.__getitem__)
-        doc = Document("")
-        return {longest: [make_finding(doc, self.rule, 0, 0, words=self.sizes[longest])]}
+        finding = make_finding(Document(""), self.rule, 0, 0, words=self.sizes[longest])
+        return CorpusVerdict(
+            findings={longest: [finding]},
+            metrics={longest: {"longest": True}},
+            tables={"sizes": [{"id": k, "words": v} for k, v in sorted(self.sizes.items())]},
+        )
 
 
 @pytest.fixture
@@ -167,3 +170,10 @@ def test_corpus_checks_see_the_whole_batch_and_rescore(corpus_family, jobs):
     assert [a.id for a in flagged] == ["a2"]
     assert flagged[0].family_scores["corpus-test"] < 100
     assert all(a.family_scores["corpus-test"] == 100 for a in audits if a.id != "a2")
+    assert flagged[0].metrics["longest"] is True
+
+
+def test_corpus_tables_reach_the_corpus_audit(corpus_family):
+    records = [Article(id=f"a{i}", text=ENGLISH * (1 + i % 3)) for i in range(4)]
+    corpus = Auditor(corpus_family).audit_corpus(records)
+    assert [row["id"] for row in corpus.tables["sizes"]] == ["a0", "a1", "a2", "a3"]

@@ -16,9 +16,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.config import Config
 from auditor.document import Document, Span
-from auditor.family import CheckContext, FamilyModule, Metrics, rule_finding
-from auditor.model import Article, Finding
+from auditor.family import CheckContext, CorpusVerdict, FamilyModule, Metrics, rule_finding
+from auditor.model import Finding
 from auditor.packs import Rule
 from auditor.readers import resolve_source
 
@@ -202,13 +203,14 @@ SAME_STORY_SHARED = 2
 class TemplateLines:
     """Lines that recur across distinct stories of one source. Keeps hashes, not text."""
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], config: Config) -> None:
         (self.rule,) = rules
         self.min_articles = int(self.rule.option("min_articles", 3))
         self.min_chars = int(self.rule.option("min_chars", 8))
         self.articles: dict[str, _LineState] = {}
 
-    def collect(self, doc: Document, article: Article) -> _LineState:
+    def collect(self, context: CheckContext) -> _LineState:
+        doc, article = context.doc, context.article
         candidates = []
         long_middle = []
         count = len(doc.lines)
@@ -230,7 +232,7 @@ class TemplateLines:
     def add(self, article_id: str, state: Any) -> None:
         self.articles[article_id] = state
 
-    def finish(self) -> Mapping[str, list[Finding]]:
+    def finish(self) -> CorpusVerdict:
         by_source: dict[str, list[str]] = defaultdict(list)
         for article_id, state in self.articles.items():
             by_source[state.source].append(article_id)
@@ -250,7 +252,7 @@ class TemplateLines:
                         findings.setdefault(article_id, []).append(
                             self._finding(start, end, line, column, count, source)
                         )
-        return findings
+        return CorpusVerdict(findings=findings)
 
     def _finding(
         self, start: int, end: int, line: int, column: int, count: int, source: str

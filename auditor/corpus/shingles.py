@@ -1,0 +1,57 @@
+"""Stable word hashes, word n-gram shingles and MinHash signatures.
+
+Hashes must not depend on the process (Python's ``hash`` of a string does, per interpreter
+run), because signatures are computed in worker processes and saved in indexes that later runs
+extend. CRC-32 of each lower-cased word is stable, fast, and 32 bits is all MinHash needs.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+
+NUM_PERM = 128
+SEED = 1
+SCHEME = "affine32"
+SHINGLE = 3
+"""Word 3-grams: copies of news share far fewer long n-grams than web duplicates do."""
+
+_MIX = np.uint64(0x9E3779B1)
+_MASK = np.uint64(0xFFFFFFFF)
+
+
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """One stable 32-bit hash per word, case-folded, as uint64 for arithmetic headroom."""
+    return np.fromiter(
+        (zlib.crc32(word.lower().encode("utf-8", "surrogatepass")) for word in words),
+        dtype=np.uint64,
+        count=len(words),
+    )
+
+
+def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE) -> np.ndarray:
+    """Hashes of every run of ``size`` consecutive words (the whole text if it is shorter)."""
+    if len(hashes) == 0:
+        return hashes
+    if len(hashes) < size:
+        size = len(hashes)
+    combined = hashes[: len(hashes) - size + 1].copy()
+    for offset in range(1, size):
+        combined = ((combined * _MIX) ^ hashes[offset : len(hashes) - size + 1 + offset]) & _MASK
+    return np.unique(combined)
+
+
+def signature(shingles: np.ndarray) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` uint32 values) of a set of shingle hashes."""
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
+    if len(shingles):
+        minhash.update_batch(shingles.tolist())
+    return minhash.digest().astype(np.uint32)
+
+
+def lean(values: np.ndarray) -> LeanMinHash:
+    """A datasketch LeanMinHash for a stored signature, for inserting into MinHashLSH."""
+    return LeanMinHash(seed=SEED, hashvalues=values.astype(np.uint64), scheme=SCHEME)

@@ -1,0 +1,131 @@
+"""Duplication (DUP) inside one article. Near-copies across the corpus are the shared
+``provenance`` corpus check (auditor/corpus), bound by DUP010 in the pack.
+
+The units are the article's non-empty lines: extracted news puts one paragraph on a line, and
+hard-wrapped text still repeats whole lines when it repeats a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from auditor.corpus.shingles import word_hashes
+from auditor.document import Document, Span
+from auditor.family import CheckContext, FamilyModule, Metrics
+from auditor.model import Finding
+from auditor.packs import Rule
+
+family = FamilyModule("duplication")
+
+MAX_UNITS = 300
+"""Pairwise comparison is quadratic; past this many lines only the first ones are compared."""
+_STOPWORDS = frozenset(
+    """a an the of to in on for and or but with from by at as is are was were be been has have
+    had its it this that these those s""".split()
+)
+_WORD = re.compile(r"\w+")
+
+
+@family.metrics
+def repetition_metrics(doc: Document) -> Metrics:
+    return {"duplicate_5gram_share": round(duplicate_ngram_share(doc.words, 5), 4)}
+
+
+def duplicate_ngram_share(words: list[str], size: int) -> float:
+    """Share of words covered by word n-grams that occur more than once in the text.
+
+    Gopher measures the share of characters in duplicated n-grams; words are used here so that
+    long names do not weigh more than the sentences that repeat them.
+    """
+    if len(words) < size * 2:
+        return 0.0
+    hashes = word_hashes(words)
+    grams = hashes[: len(hashes) - size + 1].copy()
+    for offset in range(1, size):
+        grams = (grams * np.uint64(1_000_003)) ^ hashes[offset : len(hashes) - size + 1 + offset]
+    _, inverse, counts = np.unique(grams, return_inverse=True, return_counts=True)
+    repeated = counts[inverse] > 1
+    covered = np.zeros(len(words) + 1, dtype=np.int32)
+    starts = np.flatnonzero(repeated)
+    np.add.at(covered, starts, 1)
+    np.add.at(covered, starts + size, -1)
+    return float((np.cumsum(covered)[: len(words)] > 0).mean())
+
+
+def _units(doc: Document) -> list[Span]:
+    return [line for line in doc.lines if line.text.strip()][:MAX_UNITS]
+
+
+def _normal(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+@family.check("repeated-paragraph")
+def repeated_paragraphs(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    doc = context.doc
+    min_words = int(rule.option("min_words", 8))
+    first_seen: dict[str, int] = {}
+    for unit in _units(doc):
+        if doc.words_in(unit) < min_words:
+            continue
+        key = _normal(unit.text)
+        if key in first_seen:
+            yield context.finding(rule, *_trimmed(unit), first_line=first_seen[key])
+        else:
+            first_seen[key] = doc.line_col(unit.start)[0]
+
+
+@family.check("near-repeated-paragraph")
+def near_repeats(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    doc = context.doc
+    min_words = int(rule.option("min_words", 15))
+    cutoff = 100 * float(rule.option("min_similarity", 0.85))
+    units = [u for u in _units(doc) if doc.words_in(u) >= min_words]
+    texts = [_normal(u.text) for u in units]
+    if len(units) < 2:
+        return
+    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
+    for later in range(1, len(units)):
+        for earlier in range(later):
+            score = scores[later][earlier]
+            if score and texts[later] != texts[earlier]:
+                yield context.finding(
+                    rule,
+                    *_trimmed(units[later]),
+                    first_line=doc.line_col(units[earlier].start)[0],
+                    similarity=score / 100,
+                )
+                break
+
+
+@family.check("restarted-article")
+def restarted(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """A later short line that carries most of the headline's content words."""
+    doc = context.doc
+    units = _units(doc)
+    if len(units) < 3 or doc.words_in(units[0]) > 20:
+        return
+    headline = _content_words(units[0].text)
+    if len(headline) < 3:
+        return
+    min_overlap = float(rule.option("min_overlap", 0.7))
+    for unit in units[2:]:
+        if doc.words_in(unit) > 25:
+            continue
+        shared = len(headline & _content_words(unit.text)) / len(headline)
+        if shared >= min_overlap:
+            yield context.finding(rule, *_trimmed(unit), overlap=shared)
+            return
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in _STOPWORDS}
+
+
+def _trimmed(span: Span) -> tuple[int, int]:
+    text = span.text
+    return span.start + len(text) - len(text.lstrip()), span.end - len(text) + len(text.rstrip())
