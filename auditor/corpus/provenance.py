@@ -286,7 +286,8 @@ class Provenance:
                     )
 
     def _word_hashes(self, index: int) -> list[int]:
-        return word_hashes(Document(self.spool.read(str(index))).words).tolist()
+        hashes: list[int] = word_hashes(Document(self.spool.read(str(index))).words).tolist()
+        return hashes
 
 
 def _clusters(size: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:

@@ -49,7 +49,8 @@ def signature(shingles: np.ndarray) -> np.ndarray:
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
     if len(shingles):
         minhash.update_batch(shingles.tolist())
-    return minhash.digest().astype(np.uint32)
+    values: np.ndarray = minhash.digest().astype(np.uint32)
+    return values
 
 
 def lean(values: np.ndarray) -> LeanMinHash:
