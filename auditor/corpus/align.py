@@ -7,10 +7,23 @@ not sequences) and one text wholly inside a longer one is recognised (containmen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import LCSseq, Levenshtein
+
+_TOKEN = re.compile(r"\w+")
+
+
+def tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Alignment tokens: runs of word characters, so "open-air" aligns as "open", "air" and a
+    swap inside a compound is seen as the one word it is."""
+    words, spans = [], []
+    for match in _TOKEN.finditer(text):
+        words.append(match.group())
+        spans.append(match.span())
+    return words, spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +56,31 @@ class Substitution:
 def substitutions(
     copy: Sequence[int], origin: Sequence[int], max_words: int = 3
 ) -> Iterator[Substitution]:
-    """Short replaced runs in the alignment of ``copy`` to ``origin`` (word indices)."""
-    for op in Levenshtein.opcodes(copy, origin):
-        if op.tag != "replace":
-            continue
-        if op.src_end - op.src_start <= max_words and op.dest_end - op.dest_start <= max_words:
+    """Swaps in the alignment of ``copy`` to ``origin`` (word indices), one per changed word.
+
+    A replaced run of equal length on both sides is split word by word (two neighbouring
+    swaps are two swaps); an unequal one up to ``max_words`` stays whole ("cut back" for
+    "reduce"). One or two words that only the copy has, next to a word both share, are an
+    expansion ("newspaper headline" for "headline") and count as a swap of that word.
+    """
+    ops = Levenshtein.opcodes(copy, origin)
+    for index, op in enumerate(ops):
+        copy_len, origin_len = op.src_end - op.src_start, op.dest_end - op.dest_start
+        if op.tag == "replace" and copy_len == origin_len:
+            for k in range(copy_len):
+                yield Substitution(
+                    op.src_start + k, op.src_start + k + 1, op.dest_start + k, op.dest_start + k + 1
+                )
+        elif op.tag == "replace" and copy_len <= max_words and origin_len <= max_words:
             yield Substitution(op.src_start, op.src_end, op.dest_start, op.dest_end)
+        elif op.tag == "delete" and copy_len <= 2:
+            after = ops[index + 1] if index + 1 < len(ops) else None
+            before = ops[index - 1] if index > 0 else None
+            if after is not None and after.tag == "equal":
+                yield Substitution(
+                    op.src_start, op.src_end + 1, after.dest_start, after.dest_start + 1
+                )
+            elif before is not None and before.tag == "equal":
+                yield Substitution(
+                    op.src_start - 1, op.src_end, before.dest_end - 1, before.dest_end
+                )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -25,14 +25,19 @@ import numpy as np
 from datasketch import MinHashLSH
 
 from auditor.config import Config
-from auditor.corpus.align import Overlap, overlap, substitutions
+from auditor.corpus.align import Overlap, overlap, substitutions, tokens
 from auditor.corpus.shingles import NUM_PERM, lean, shingle_hashes, signature, word_hashes
 from auditor.corpus.spool import TextSpool, compress
 from auditor.document import Document
 from auditor.family import CheckContext, CorpusVerdict, rule_finding
+from auditor.lexicon import mean_zipf
 from auditor.packs import Rule
 from auditor.readers import resolve_source
 
+SUPPORT_MARGIN = 0.002
+"""Difference in mean similarity to the other copies that decides which side departs."""
+SPUN_FREQUENCY_GAP = 0.2
+"""Zipf units by which swapped-in words must be rarer than the originals to call a copy spun."""
 NEAR_COPY = "near-copy"
 ALIGNED_SUBSTITUTION = "aligned-substitution"
 COPY_INSERTION = "copy-insertion"
@@ -112,8 +117,8 @@ class Provenance:
         verified = self._verify()
         clusters = _clusters(len(self.ids), verified)
         verdict = CorpusVerdict()
-        for number, members in enumerate(clusters):
-            self._judge_cluster(number, members, verified, verdict)
+        for members in clusters:
+            self._judge_cluster(members, verified, verdict)
         self.spool.close()
         return verdict
 
@@ -127,19 +132,18 @@ class Provenance:
 
     def _judge_cluster(
         self,
-        number: int,
         members: list[int],
         verified: Mapping[tuple[int, int], Overlap],
         verdict: CorpusVerdict,
     ) -> None:
-        origin = self._origin(members, verified)
+        closest = _closest(members, verified)
+        spun_from = {
+            m: closest[m][1]
+            for m in members
+            if m in closest and self._is_spun(m, closest[m][1], members)
+        }
+        origin = self._origin([m for m in members if m not in spun_from] or members, verified)
         cluster_id = self.ids[origin]
-        closest: dict[int, tuple[float, int]] = {}
-        for (a, b), found in verified.items():
-            if a in members:
-                for me, other in ((a, b), (b, a)):
-                    if found.similarity > closest.get(me, (-1.0, -1))[0]:
-                        closest[me] = (found.similarity, other)
         verdict.tables.setdefault("clusters", []).append(
             {
                 "cluster": cluster_id,
@@ -158,13 +162,37 @@ class Provenance:
                 "provenance": "origin" if member == origin else "copy",
             }
             if member != origin:
-                edge = self._edge(member, origin, verified)
+                parent = spun_from.get(member, origin)
+                edge = self._edge(member, parent, verified, spun=member in spun_from)
                 metrics |= {"copy_of": edge.origin, "copy_kind": edge.kind}
                 verdict.tables.setdefault("provenance", []).append(vars_of(edge))
-                self._copy_findings(member, origin, edge, verdict)
+                self._copy_findings(member, parent, edge, verdict)
             verdict.metrics.setdefault(self.ids[member], {}).update(metrics)
         if len(members) >= 3 and COPY_INSERTION in self.rules:
             self._insertions(members, verdict)
+
+    def _is_spun(self, copy: int, source: int, members: list[int]) -> bool:
+        """Synonym swaps between the two, and the copy is the one that departs from the rest.
+
+        Which side was spun: the other members of the cluster, when there are some, carry the
+        original words, so the spun text is the one less similar to them. With no other member
+        to ask, the swapped-in words must be rarer than the words they replace.
+        """
+        copy_hashes, source_hashes = self._hashes(copy), self._hashes(source)
+        swaps = list(substitutions(copy_hashes, source_hashes))
+        swapped = sum(s.end - s.start for s in swaps)
+        if len(swaps) < 3 or swapped / max(len(copy_hashes), 1) < 0.015:
+            return False
+        others = [m for m in members if m not in (copy, source)][:8]
+        if others:
+            mine = np.mean([overlap(copy_hashes, self._hashes(o)).similarity for o in others])
+            theirs = np.mean([overlap(source_hashes, self._hashes(o)).similarity for o in others])
+            if abs(mine - theirs) > SUPPORT_MARGIN:
+                return bool(mine < theirs)
+        copy_words, source_words = self._words(copy), self._words(source)
+        swapped_in = [w for s in swaps for w in copy_words[s.start : s.end]]
+        replaced = [w for s in swaps for w in source_words[s.origin_start : s.origin_end]]
+        return mean_zipf(swapped_in) < mean_zipf(replaced) - SPUN_FREQUENCY_GAP
 
     def _origin(self, members: list[int], verified: Mapping[tuple[int, int], Overlap]) -> int:
         """Earliest published, else most credited by the others, else least derived."""
@@ -181,24 +209,25 @@ class Provenance:
             return min(credits, key=lambda m: (-credits[m], m))
         carried: dict[int, list[float]] = defaultdict(list)
         for (a, b), found in verified.items():
-            if a in members:
+            if a in members and b in members:
                 carried[a].append(found.common / max(self.states[a].words, 1))
                 carried[b].append(found.common / max(self.states[b].words, 1))
         return min(members, key=lambda m: (-float(np.mean(carried[m] or [0.0])), m))
 
-    def _edge(self, copy: int, origin: int, verified: Mapping[tuple[int, int], Overlap]) -> Edge:
+    def _edge(
+        self, copy: int, origin: int, verified: Mapping[tuple[int, int], Overlap], spun: bool
+    ) -> Edge:
         pair = (min(copy, origin), max(copy, origin))
         copy_hashes, origin_hashes = self._hashes(copy), self._hashes(origin)
         found = verified.get(pair) or overlap(copy_hashes, origin_hashes)
-        swaps = list(substitutions(copy_hashes, origin_hashes))
-        swapped = sum(s.end - s.start for s in swaps)
+        swaps = sum(1 for _ in substitutions(copy_hashes, origin_hashes))
         shorter, longer = sorted((len(copy_hashes), len(origin_hashes)))
-        if found.similarity >= 0.97 and not swaps:
+        if spun:
+            kind = "spun"
+        elif found.similarity >= 0.97 and not swaps:
             kind = "verbatim"
         elif shorter / max(longer, 1) < 0.6:
             kind = "partial"
-        elif len(swaps) >= 3 and swapped / max(len(copy_hashes), 1) >= 0.015:
-            kind = "spun"
         else:
             kind = "edited"
         return Edge(
@@ -207,12 +236,10 @@ class Provenance:
             kind,
             round(found.similarity, 3),
             round(found.containment, 3),
-            len(swaps),
+            swaps,
         )
 
     def _copy_findings(self, copy: int, origin: int, edge: Edge, verdict: CorpusVerdict) -> None:
-        text = self.spool.read(str(copy))
-        doc = Document(text)
         found = verdict.findings.setdefault(self.ids[copy], [])
         near = self.rules.get(NEAR_COPY)
         if near is not None:
@@ -232,11 +259,17 @@ class Provenance:
         swap_rule = self.rules.get(ALIGNED_SUBSTITUTION)
         if swap_rule is None or edge.kind != "spun":
             return
-        origin_doc = Document(self.spool.read(str(origin)))
+        text, origin_text = self.spool.read(str(copy)), self.spool.read(str(origin))
+        doc = Document(text)
+        spans, origin_spans = tokens(text)[1], tokens(origin_text)[1]
         for swap in substitutions(self._hashes(copy), self._hashes(origin)):
-            start, end = doc.word_spans[swap.start][0], doc.word_spans[swap.end - 1][1]
-            o_start = origin_doc.word_spans[swap.origin_start][0]
-            o_end = origin_doc.word_spans[swap.origin_end - 1][1]
+            start, end = spans[swap.start][0], spans[swap.end - 1][1]
+            o_start, o_end = (
+                origin_spans[swap.origin_start][0],
+                origin_spans[swap.origin_end - 1][1],
+            )
+            if "\n" in text[start:end] or "\n" in origin_text[o_start:o_end]:
+                continue  # a swap never spans lines; this is a moved or re-wrapped passage
             line, column = doc.line_col(start)
             found.append(
                 rule_finding(
@@ -246,7 +279,7 @@ class Provenance:
                     line,
                     column,
                     text[start:end],
-                    suggestion=origin_doc.text[o_start:o_end],
+                    suggestion=origin_text[o_start:o_end],
                     origin=edge.origin,
                 )
             )
@@ -285,13 +318,27 @@ class Provenance:
                         )
                     )
 
+    def _words(self, index: int) -> list[str]:
+        return tokens(self.spool.read(str(index)))[0]
+
     def _word_hashes(self, index: int) -> list[int]:
-        hashes: list[int] = word_hashes(Document(self.spool.read(str(index))).words).tolist()
+        hashes: list[int] = word_hashes(self._words(index)).tolist()
         return hashes
 
 
-def _clusters(size: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+def _clusters(size: int, verified: Mapping[tuple[int, int], Overlap]) -> list[list[int]]:
+    """Union-find over verified pairs, most similar first, with a guard against bridges.
+
+    One composite text (two articles glued by an extractor) is a near-copy of both, and plain
+    union-find would chain their two clusters into one. Two groups of two or more merge only
+    when at least two members on each side are verified near-copies of the other side.
+    """
     parent = list(range(size))
+    members: dict[int, set[int]] = {i: {i} for i in range(size)}
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for a, b in verified:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -299,14 +346,36 @@ def _clusters(size: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
             i = parent[i]
         return i
 
-    for a, b in pairs:
+    order = sorted(verified, key=lambda pair: (-verified[pair].similarity, pair))
+    for a, b in order:
         ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(size):
-        groups[root(i)].append(i)
-    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+        if ra == rb:
+            continue
+        left, right = members[ra], members[rb]
+        if min(len(left), len(right)) >= 2 and (
+            sum(1 for m in left if neighbours[m] & right) < 2
+            or sum(1 for m in right if neighbours[m] & left) < 2
+        ):
+            continue
+        keep, gone = min(ra, rb), max(ra, rb)
+        parent[gone] = keep
+        members[keep] |= members.pop(gone)
+    groups = [sorted(group) for group in members.values() if len(group) > 1]
+    return sorted(groups, key=lambda g: g[0])
+
+
+def _closest(
+    members: list[int], verified: Mapping[tuple[int, int], Overlap]
+) -> dict[int, tuple[float, int]]:
+    """Each member's most similar verified neighbour inside the cluster."""
+    inside = set(members)
+    closest: dict[int, tuple[float, int]] = {}
+    for (a, b), found in sorted(verified.items()):
+        if a in inside and b in inside:
+            for me, other in ((a, b), (b, a)):
+                if found.similarity > closest.get(me, (-1.0, -1))[0]:
+                    closest[me] = (found.similarity, other)
+    return closest
 
 
 def _gram_sets(hashes: np.ndarray) -> list[np.ndarray]:
