@@ -282,7 +282,12 @@ class Auditor:
     def _with_corpus(self, audit: ArticleAudit, verdict: CorpusVerdict) -> ArticleAudit:
         if not audit.ok:
             return audit
-        findings = verdict.findings.get(audit.id, [])
+        english = audit.metrics.get("language") in (None, "en")
+        findings = [
+            f
+            for f in verdict.findings.get(audit.id, [])
+            if english or not self.registry.families[f.family].english_only
+        ]
         metrics = verdict.metrics.get(audit.id)
         if not findings and not metrics:
             return audit

@@ -18,7 +18,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -138,19 +138,14 @@ def precision_recall(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-@evaluation("boilerplate")
-def evaluate_boilerplate(eval_dir: Path) -> str:
-    """Line-level precision/recall of BPL on ten extractors' output; false alarms on gold text."""
-    folder = eval_dir / "scrapinghub"
-    records = list(read_jsonl(folder / "boilerplate.jsonl"))
-    auditor = Auditor(Config(select=("BPL", "LNG")))
+def boilerplate_scores(
+    records: list[dict[str, Any]], audits: Iterable[Any]
+) -> tuple[dict[str, Counter[str]], Counter[str], Counter[str]]:
+    """Per-extractor confusion counts of line predictions, and the missed and false lines."""
     per: dict[str, Counter[str]] = {}
     misses: Counter[str] = Counter()
     alarms: Counter[str] = Counter()
-    for record in records:
-        audit = auditor.audit_record(
-            Article(id=record["id"], text=record["text"], source=record["source"])
-        )
+    for record, audit in zip(records, audits, strict=True):
         hit = flagged_lines(record["text"], list(audit.findings), "boilerplate")
         counts = per.setdefault(record["extractor"], Counter())
         for index, line in enumerate(record["lines"]):
@@ -164,30 +159,71 @@ def evaluate_boilerplate(eval_dir: Path) -> str:
                 misses[line["text"][:90]] += 1
             if predicted and not actual:
                 alarms[line["text"][:90]] += 1
-    total: Counter[str] = sum(per.values(), Counter())
+    return per, misses, alarms
+
+
+@evaluation("boilerplate")
+def evaluate_boilerplate(eval_dir: Path) -> str:
+    """Line-level precision/recall of BPL on ten extractors' output; false alarms on gold text."""
+    folder = eval_dir / "scrapinghub"
+    records = list(read_jsonl(folder / "boilerplate.jsonl"))
+    articles = [Article(id=r["id"], text=r["text"], source=r["source"]) for r in records]
+    alone = Auditor(Config(select=("BPL", "LNG")))
+    per, misses, alarms = boilerplate_scores(records, map(alone.audit_record, articles))
+    together = Auditor(Config(select=("BPL", "LNG", "DUP010")))
+    per_corpus, _, corpus_alarms = boilerplate_scores(records, together.iter_audits(articles))
     rows = []
-    for name, counts in [*sorted(per.items()), ("all extractors", total)]:
-        p, r, f = precision_recall(counts["tp"], counts["fp"], counts["fn"])
-        rows.append([name, counts["tp"] + counts["fn"], f"{p:.3f}", f"{r:.3f}", f"{f:.3f}"])
-    clean_auditor = Auditor(Config(select=("BPL", "LNG")))
+    for name in [*sorted(per), "all extractors"]:
+        one = sum(per.values(), Counter()) if name == "all extractors" else per[name]
+        both = sum(per_corpus.values(), Counter()) if name == "all extractors" else per_corpus[name]
+        p, r, f = precision_recall(one["tp"], one["fp"], one["fn"])
+        cp, cr, cf = precision_recall(both["tp"], both["fp"], both["fn"])
+        rows.append(
+            [
+                name,
+                one["tp"] + one["fn"],
+                f"{p:.3f}",
+                f"{r:.3f}",
+                f"{f:.3f}",
+                f"{cp:.3f}",
+                f"{cr:.3f}",
+                f"{cf:.3f}",
+            ]
+        )
     clean = list(read_jsonl(folder / "clean.jsonl"))
     clean_findings: Counter[str] = Counter()
     for record in clean:
-        audit = clean_auditor.audit_record(Article(id=record["id"], text=record["text"]))
+        audit = alone.audit_record(Article(id=record["id"], text=record["text"]))
         clean_findings.update(f.code for f in audit.findings if f.family == "boilerplate")
     per_article = sum(clean_findings.values()) / len(clean)
     return "\n\n".join(
         [
             "Line-level detection of leaked boilerplate in the output of ten extractors "
-            "(title lines excluded), one article at a time (no corpus phase).",
-            table(["extractor", "boilerplate lines", "precision", "recall", "F1"], rows),
-            f"- BPL findings on the {len(clean)} gold bodies (clean news): "
+            "(title lines excluded). *Alone*: each article audited by itself. *Corpus*: the "
+            "960 outputs audited together, so the corpus checks also run (template lines, and "
+            "BPL014: lines that few of the other near-copies of the same page carry).",
+            table(
+                [
+                    "extractor",
+                    "boilerplate lines",
+                    "P alone",
+                    "R alone",
+                    "F1 alone",
+                    "P corpus",
+                    "R corpus",
+                    "F1 corpus",
+                ],
+                rows,
+            ),
+            f"- BPL findings on the {len(clean)} gold bodies (clean news), one at a time: "
             f"{sum(clean_findings.values())} ({per_article:.2f} per article): "
             + (", ".join(f"{c} {n}" for c, n in clean_findings.most_common()) or "none"),
-            "Most frequent misses (boilerplate lines not flagged):",
+            "Most frequent misses, alone (boilerplate lines not flagged):",
             "\n".join(f"- {n}x `{text}`" for text, n in misses.most_common(20)),
-            "Most frequent false alarms (content lines flagged):",
+            "Most frequent false alarms, alone (content lines flagged):",
             "\n".join(f"- {n}x `{text}`" for text, n in alarms.most_common(20)),
+            "Most frequent false alarms with the corpus phase:",
+            "\n".join(f"- {n}x `{text}`" for text, n in corpus_alarms.most_common(10)),
         ]
     )
 

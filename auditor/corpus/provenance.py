@@ -73,7 +73,7 @@ class Provenance:
         self.rules = {rule.name: rule for rule in rules}
         anchor = self.rules.get(NEAR_COPY) or rules[0]
         self.min_containment = config.dedup_threshold
-        self.min_common = int(anchor.option("min_common_words", 20))
+        self.min_common = int(anchor.option("min_common_words", 40))
         self.lsh = MinHashLSH(
             threshold=float(anchor.option("lsh_threshold", 0.3)), num_perm=NUM_PERM
         )
@@ -293,13 +293,15 @@ class Provenance:
             others = [m for m in members if m != member][:12]
             text = self.spool.read(str(member))
             doc = Document(text)
+            hashes = np.array(self._hashes(member), dtype=np.uint64)
+            starts = [span[0] for span in tokens(text)[1]]
             for line in doc.lines:
-                words = doc.words[_word_range(doc, line.start, line.end)]
-                if len(words) < 2:
+                first = bisect.bisect_left(starts, line.start)
+                last = bisect.bisect_left(starts, line.end)
+                if last - first < 2:
                     continue
-                hashes = word_hashes(words)
-                size = min(3, len(hashes))
-                mine = shingle_hashes(hashes, size)
+                size = min(3, last - first)
+                mine = shingle_hashes(hashes[first:last], size)
                 carried = sum(np.isin(mine, grams[o][size - 1]).mean() >= 0.8 for o in others)
                 if carried / len(others) <= max_support:
                     start = line.start + len(line.text) - len(line.text.lstrip())
