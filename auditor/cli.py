@@ -128,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="use this auditor.toml or pyproject.toml instead of the nearest one",
     )
+    run.add_argument(
+        "--index",
+        metavar="DIR",
+        help="near-duplicate index: compare with the articles saved there, then add this batch",
+    )
     run.add_argument("--isolated", action="store_true", help="ignore configuration files")
     run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     run.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
@@ -171,6 +176,7 @@ def run_audit(args: argparse.Namespace) -> int:
         fail_under=args.fail_under,
         fields=fields,
         max_chars=args.max_chars,
+        index=Path(args.index) if args.index else None,
     )
     if args.fail_on:
         fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)

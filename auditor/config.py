@@ -48,6 +48,8 @@ class Config:
     fields: FieldNames = field(default_factory=FieldNames)
     max_chars: int = DEFAULT_MAX_CHARS
     dedup_threshold: float = 0.5
+    index: Path | None = None
+    """A near-duplicate index folder: loaded before the corpus phase, saved with the new batch."""
     origin: str | None = None
     """The file this configuration came from, for messages."""
 
@@ -68,6 +70,7 @@ _KEYS = {
     "fields": "fields",
     "max-chars": "max_chars",
     "dedup-threshold": "dedup_threshold",
+    "index": "index",
 }
 
 
@@ -151,6 +154,10 @@ def _convert(key: str, value: Any, label: str, base: Path | None) -> Any:
         return int(_number(value, where, 1_000, 1_000_000_000))
     if key == "dedup-threshold":
         return _number(value, where, 0, 1)
+    if key == "index":
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where} must be a folder path")
+        return base / value if base and not Path(value).is_absolute() else Path(value)
     raise AssertionError(key)
 
 

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from datasketch import MinHashLSH
 
 from auditor.config import Config
+from auditor.corpus import store
 from auditor.corpus.align import Overlap, overlap, substitutions, tokens
 from auditor.corpus.shingles import NUM_PERM, lean, shingle_hashes, signature, word_hashes
 from auditor.corpus.spool import TextSpool, compress
@@ -82,6 +84,13 @@ class Provenance:
         self.states: list[CopyState] = []
         self.candidates: set[tuple[int, int]] = set()
         self._hashes = lru_cache(maxsize=512)(self._word_hashes)
+        self.index_path = config.index
+        self.saved: dict[str, int] = {}
+        """Articles loaded from the saved index, by id: compared with, never reported on."""
+        self.retired: set[int] = set()
+        """Saved entries replaced by a new version of the same id in this batch."""
+        if self.index_path is not None:
+            self._load_index(self.index_path)
 
     # -- collection ---------------------------------------------------------------------------
 
@@ -99,7 +108,37 @@ class Provenance:
             text=compress(doc.text),
         )
 
+    def _load_index(self, folder: Path) -> None:
+        entries = store.load(folder)
+        if not entries:
+            return
+        texts = self.spool.attach(folder / "texts.bin")
+        for entry in entries:
+            index = len(self.ids)
+            self.ids.append(entry.id)
+            self.states.append(
+                CopyState(
+                    entry.source,
+                    entry.url,
+                    entry.published,
+                    entry.claimed_origin,
+                    entry.words,
+                    entry.signature,
+                    b"",
+                )
+            )
+            self.spool.add_external(str(index), texts, entry.offset, entry.length)
+            self.saved[entry.id] = index
+            if entry.words >= self.min_common:
+                signature = np.frombuffer(entry.signature, dtype=np.uint32)
+                self.lsh.insert(index, lean(signature), check_duplication=False)
+
     def add(self, article_id: str, state: Any) -> None:
+        old = self.saved.get(article_id)
+        if old is not None and old not in self.retired:
+            self.retired.add(old)  # a new version of a saved article replaces it
+            if old in self.lsh:
+                self.lsh.remove(old)
         index = len(self.ids)
         self.ids.append(article_id)
         self.spool.add(str(index), state.text)
@@ -119,12 +158,38 @@ class Provenance:
         verdict = CorpusVerdict()
         for members in clusters:
             self._judge_cluster(members, verified, verdict)
+        if self.index_path is not None:
+            self._save_index(self.index_path)
         self.spool.close()
         return verdict
+
+    def _save_index(self, folder: Path) -> None:
+        def entries() -> Iterator[tuple[store.StoredEntry, bytes]]:
+            for index, (article_id, state) in enumerate(zip(self.ids, self.states, strict=True)):
+                if index in self.retired:
+                    continue
+                yield (
+                    store.StoredEntry(
+                        article_id,
+                        state.source,
+                        state.url,
+                        state.published,
+                        state.claimed_origin,
+                        state.words,
+                        state.signature,
+                        0,
+                        0,
+                    ),
+                    self.spool.compressed(str(index)),
+                )
+
+        store.save(folder, entries())
 
     def _verify(self) -> dict[tuple[int, int], Overlap]:
         verified = {}
         for pair in sorted(self.candidates):
+            if pair[0] in self.retired or pair[1] in self.retired:
+                continue
             found = overlap(self._hashes(pair[0]), self._hashes(pair[1]))
             if found.common >= self.min_common and found.containment >= self.min_containment:
                 verified[pair] = found
