@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import bisect
 import re
+import zlib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+
+import numpy as np
 
 from auditor.matching import fold
 
@@ -37,6 +40,8 @@ _ABBREVIATIONS = frozenset(
     univ mt ft e.g i.e u.s u.k u.n u.s.a a.m p.m""".split()
 )
 _TOKEN_BEFORE = re.compile(r"([\w.]+)[.!?…]*$")
+_HASH_TOKEN = re.compile(r"\w+")
+_ENCODE = partial(str.encode, encoding="utf-8", errors="surrogatepass")
 
 
 class Document:
@@ -122,6 +127,18 @@ class Document:
         """Number of words inside a span, by binary search over the word offsets."""
         starts = self.word_starts
         return bisect.bisect_left(starts, span.end) - bisect.bisect_left(starts, span.start)
+
+    @cached_property
+    def token_hashes(self) -> np.ndarray:
+        """CRC-32 of each run of word characters, case-folded ("open-air" is two tokens).
+
+        Stable across processes and runs (unlike ``hash()``), so signatures computed in
+        workers and saved in indexes agree; shared by the duplication and provenance checks.
+        """
+        tokens = _HASH_TOKEN.findall(self.folded)
+        return np.fromiter(
+            map(zlib.crc32, map(_ENCODE, tokens)), dtype=np.uint64, count=len(tokens)
+        )
 
     @cached_property
     def word_starts(self) -> list[int]:

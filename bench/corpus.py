@@ -1,14 +1,21 @@
-"""Synthetic corpora for benchmarks: articles of 4-5 KB assembled from the seeds' sentences.
+"""Synthetic corpora for benchmarks: articles of 4-5 KB assembled from real news sentences.
 
-Each article draws its own sentences with a seeded random generator, so articles differ (no
-cache can serve one from another) and every run builds the same corpus.
+The sentence pool is the seeds plus, when ../shared/eval is present, the English gold bodies
+of the ScrapingHub set (a few thousand sentences), so that unrelated generated articles share
+about as little text as unrelated real ones. Each article draws its own sentences with a
+seeded random generator: every run builds the same corpus, and no cache can serve one article
+from another.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from auditor.document import Document
@@ -16,33 +23,131 @@ from auditor.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+EVAL_DIR = Path(os.environ.get("AUDITOR_EVAL_DIR", ROOT.parent / "shared" / "eval"))
+SYNONYMS = {
+    "using": "utilizing",
+    "war": "battle",
+    "office": "workplace",
+    "energy": "vitality",
+    "said": "stated",
+    "help": "assist",
+    "big": "large",
+    "show": "display",
+    "buy": "purchase",
+    "start": "commence",
+    "end": "conclude",
+    "need": "require",
+    "get": "obtain",
+    "try": "attempt",
+    "people": "individuals",
+    "many": "numerous",
+    "also": "additionally",
+    "about": "roughly",
+    "before": "prior to",
+    "after": "following",
+    "because": "since",
+    "while": "whereas",
+    "new": "novel",
+    "important": "vital",
+    "make": "create",
+    "use": "utilize",
+    "but": "however",
+}
 
 
-def seed_sentences() -> list[str]:
+@cache
+def sentence_pool() -> tuple[str, ...]:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    clean = EVAL_DIR / "scrapinghub" / "clean.jsonl"
+    if clean.is_file():
+        with clean.open(encoding="utf-8") as stream:
+            texts += [json.loads(line)["text"] for line in stream if line.strip()]
     sentences = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        doc = Document(path.read_text(encoding="utf-8"))
-        sentences += [s.text for s in doc.sentences if len(s.text.split()) >= 6]
-    return sentences
+    for text in texts:
+        doc = Document(text)
+        sentences += [
+            s.text for s in doc.sentences if len(s.text.split()) >= 6 and s.text.isascii()
+        ]
+    return tuple(sentences)
 
 
 def generate(count: int, seed: int = 0) -> Iterator[Article]:
     rng = random.Random(seed)
-    sentences = seed_sentences()
+    sentences = sentence_pool()
     sources = [f"site{n:02d}.example" for n in range(20)]
     for number in range(count):
-        target = rng.randint(4000, 5000)
-        paragraphs, size = [], 0
-        while size < target:
-            paragraph = " ".join(rng.choice(sentences) for _ in range(rng.randint(2, 5)))
-            paragraphs.append(paragraph)
-            size += len(paragraph) + 2
         yield Article(
             id=f"gen-{number:07d}",
-            text="\n\n".join(paragraphs),
+            text=_article_text(rng, sentences),
             source=sources[number % len(sources)],
             location=f"generated::{number}",
         )
+
+
+def _article_text(rng: random.Random, sentences: tuple[str, ...]) -> str:
+    target = rng.randint(4000, 5000)
+    paragraphs, size = [], 0
+    while size < target:
+        paragraph = " ".join(rng.choice(sentences) for _ in range(rng.randint(2, 5)))
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 2
+    return "\n\n".join(paragraphs)
+
+
+@dataclass(frozen=True)
+class Copy:
+    copy: str
+    origin: str
+    kind: str
+
+
+def generate_with_copies(
+    count: int, copy_rate: float = 0.05, seed: int = 0
+) -> tuple[Iterator[Article], list[Copy]]:
+    """Articles where ``copy_rate`` of them copy an earlier one: verbatim with furniture added,
+    a partial copy (the first half), or a spun copy (synonym swaps). Returns the articles (a
+    lazy stream) and the injected copy relations, which are decided up front."""
+    rng = random.Random(seed)
+    plan: dict[int, tuple[int, str]] = {}
+    for number in range(1, count):
+        if rng.random() < copy_rate:
+            plan[number] = (rng.randrange(0, number), rng.choice(("verbatim", "partial", "spun")))
+    copies = [Copy(f"gen-{n:07d}", f"gen-{o:07d}", kind) for n, (o, kind) in sorted(plan.items())]
+
+    def stream() -> Iterator[Article]:
+        texts: dict[int, str] = {}
+        needed = {origin for origin, _ in plan.values()}
+        local = random.Random(seed + 1)
+        sentences = sentence_pool()
+        for number in range(count):
+            if number in plan:
+                origin, kind = plan[number]
+                text = _copy(texts[origin], kind, local)
+            else:
+                text = _article_text(local, sentences)
+            if number in needed:
+                texts[number] = text
+            yield Article(
+                id=f"gen-{number:07d}",
+                text=text,
+                source=f"site{number % 20:02d}.example",
+                location=f"generated::{number}",
+            )
+
+    return stream(), copies
+
+
+def _copy(text: str, kind: str, rng: random.Random) -> str:
+    if kind == "verbatim":
+        return "Share this article\n\n" + text + "\n\nFollow us on Twitter for more news."
+    if kind == "partial":
+        paragraphs = text.split("\n\n")
+        return "\n\n".join(paragraphs[: max(2, len(paragraphs) // 2)])
+    return re.sub(
+        r"\b\w+\b",
+        lambda m: SYNONYMS.get(m.group(), m.group()) if rng.random() < 0.8 else m.group(),
+        text,
+    )
 
 
 def write_jsonl(path: Path, count: int, seed: int = 0) -> Path:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +56,8 @@ class CopyState:
     words: int
     signature: bytes
     text: bytes
+    hashes: bytes = b""
+    """The alignment tokens' hashes (uint32): verification reads these, not the text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ class Provenance:
         self.ids: list[str] = []
         self.states: list[CopyState] = []
         self.candidates: set[tuple[int, int]] = set()
-        self._hashes = lru_cache(maxsize=512)(self._word_hashes)
+        self._hashes = lru_cache(maxsize=4096)(self._word_hashes)
         self.index_path = config.index
         self.saved: dict[str, int] = {}
         """Articles loaded from the saved index, by id: compared with, never reported on."""
@@ -96,16 +98,17 @@ class Provenance:
 
     def collect(self, context: CheckContext) -> CopyState:
         doc, article = context.doc, context.article
-        shingles = shingle_hashes(word_hashes(doc.words))
+        hashes = doc.token_hashes
         origin = context.metrics.get("claimed_origin")
         return CopyState(
             source=article.source,
             url=article.url,
             published=article.published.isoformat() if article.published else None,
             claimed_origin=origin if isinstance(origin, str) else None,
-            words=doc.word_count,
-            signature=signature(shingles).tobytes(),
+            words=len(hashes),
+            signature=signature(shingle_hashes(hashes)).tobytes(),
             text=compress(doc.text),
+            hashes=hashes.astype(np.uint32).tobytes(),
         )
 
     def _load_index(self, folder: Path) -> None:
@@ -142,7 +145,7 @@ class Provenance:
         index = len(self.ids)
         self.ids.append(article_id)
         self.spool.add(str(index), state.text)
-        self.states.append(_without_text(state))
+        self.states.append(replace(state, text=b""))
         if state.words < self.min_common:
             return
         minhash = lean(np.frombuffer(state.signature, dtype=np.uint32))
@@ -389,7 +392,12 @@ class Provenance:
         return tokens(self.spool.read(str(index)))[0]
 
     def _word_hashes(self, index: int) -> list[int]:
-        hashes: list[int] = word_hashes(self._words(index)).tolist()
+        stored = self.states[index].hashes
+        if stored:
+            array = np.frombuffer(stored, dtype=np.uint32)
+        else:  # an entry loaded from a saved index
+            array = word_hashes(self._words(index))
+        hashes: list[int] = array.tolist()
         return hashes
 
 
@@ -447,24 +455,6 @@ def _closest(
 
 def _gram_sets(hashes: np.ndarray) -> list[np.ndarray]:
     return [shingle_hashes(hashes, n) for n in (1, 2, 3)]
-
-
-def _word_range(doc: Document, start: int, end: int) -> slice:
-    return slice(
-        bisect.bisect_left(doc.word_starts, start), bisect.bisect_left(doc.word_starts, end)
-    )
-
-
-def _without_text(state: CopyState) -> CopyState:
-    return CopyState(
-        state.source,
-        state.url,
-        state.published,
-        state.claimed_origin,
-        state.words,
-        state.signature,
-        b"",
-    )
 
 
 def _parse(value: str | None) -> datetime | None:

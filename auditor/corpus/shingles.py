@@ -7,11 +7,13 @@ extend. CRC-32 of each lower-cased word is stable, fast, and 32 bits is all MinH
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
+
+from auditor.document import Document
 
 NUM_PERM = 128
 SEED = 1
@@ -24,12 +26,9 @@ _MASK = np.uint64(0xFFFFFFFF)
 
 
 def word_hashes(words: Sequence[str]) -> np.ndarray:
-    """One stable 32-bit hash per word, case-folded, as uint64 for arithmetic headroom."""
-    return np.fromiter(
-        (zlib.crc32(word.lower().encode("utf-8", "surrogatepass")) for word in words),
-        dtype=np.uint64,
-        count=len(words),
-    )
+    """One stable 32-bit hash per word, case-folded, as uint64 for arithmetic headroom
+    (the same values as ``Document.token_hashes`` for the same tokens)."""
+    return Document(" ".join(words)).token_hashes
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE) -> np.ndarray:
@@ -44,9 +43,17 @@ def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE) -> np.ndarray:
     return np.unique(combined)
 
 
+@cache
+def _permutations() -> np.ndarray:
+    permutations: np.ndarray = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    return permutations
+
+
 def signature(shingles: np.ndarray) -> np.ndarray:
     """The MinHash signature (``NUM_PERM`` uint32 values) of a set of shingle hashes."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int, permutations=_permutations()
+    )
     if len(shingles):
         minhash.update_batch(shingles.tolist())
     values: np.ndarray = minhash.digest().astype(np.uint32)

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from auditor.corpus.shingles import word_hashes
 from auditor.document import Document, Span
 from auditor.family import CheckContext, FamilyModule, Metrics
 from auditor.model import Finding
@@ -32,28 +31,27 @@ _WORD = re.compile(r"\w+")
 
 @family.metrics
 def repetition_metrics(doc: Document) -> Metrics:
-    return {"duplicate_5gram_share": round(duplicate_ngram_share(doc.words, 5), 4)}
+    return {"duplicate_5gram_share": round(duplicate_ngram_share(doc.token_hashes, 5), 4)}
 
 
-def duplicate_ngram_share(words: list[str], size: int) -> float:
+def duplicate_ngram_share(hashes: np.ndarray, size: int) -> float:
     """Share of words covered by word n-grams that occur more than once in the text.
 
     Gopher measures the share of characters in duplicated n-grams; words are used here so that
     long names do not weigh more than the sentences that repeat them.
     """
-    if len(words) < size * 2:
+    if len(hashes) < size * 2:
         return 0.0
-    hashes = word_hashes(words)
     grams = hashes[: len(hashes) - size + 1].copy()
     for offset in range(1, size):
         grams = (grams * np.uint64(1_000_003)) ^ hashes[offset : len(hashes) - size + 1 + offset]
     _, inverse, counts = np.unique(grams, return_inverse=True, return_counts=True)
     repeated = counts[inverse] > 1
-    covered = np.zeros(len(words) + 1, dtype=np.int32)
+    covered = np.zeros(len(hashes) + 1, dtype=np.int32)
     starts = np.flatnonzero(repeated)
     np.add.at(covered, starts, 1)
     np.add.at(covered, starts + size, -1)
-    return float((np.cumsum(covered)[: len(words)] > 0).mean())
+    return float((np.cumsum(covered)[: len(hashes)] > 0).mean())
 
 
 def _units(doc: Document) -> list[Span]:
