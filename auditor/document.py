@@ -41,6 +41,8 @@ _ABBREVIATIONS = frozenset(
 )
 _TOKEN_BEFORE = re.compile(r"([\w.]+)[.!?…]*$")
 _HASH_TOKEN = re.compile(r"\w+")
+# Direct quotations inside one paragraph: curly or straight double quotes, and guillemets.
+_QUOTE = re.compile(r"“[^”\n]{1,3000}”|\"[^\"\n]{1,3000}\"|«[^»\n]{1,3000}»")
 _ENCODE = partial(str.encode, encoding="utf-8", errors="surrogatepass")
 
 
@@ -127,6 +129,17 @@ class Document:
         """Number of words inside a span, by binary search over the word offsets."""
         starts = self.word_starts
         return bisect.bisect_left(starts, span.end) - bisect.bisect_left(starts, span.start)
+
+    @cached_property
+    def quote_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of every direct quotation, quote marks included, in text order."""
+        return [match.span() for match in _QUOTE.finditer(self.text)]
+
+    def in_quote(self, offset: int) -> bool:
+        """Whether ``offset`` lies inside a direct quotation (the speaker's words)."""
+        spans = self.quote_spans
+        index = bisect.bisect_right(spans, (offset, len(self.text) + 1)) - 1
+        return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
     @cached_property
     def token_hashes(self) -> np.ndarray:

@@ -61,24 +61,33 @@ class _FamilyPlan:
     phrases: PhraseMatcher[tuple[Rule, str | None]] | None = None
 
     def run(self, context: CheckContext) -> list[Finding]:
+        """Metrics, Python checks, patterns and phrases; then the family's finalizers, which
+        may summarise those findings into metrics; then the metric rules."""
+        doc = context.doc
         if self.module is not None:
             for function in self.module.metric_functions:
-                context.metrics.update(function(context.doc))
+                context.metrics.update(function(doc))
         findings: list[Finding] = []
         for rule, check in self.checks:
             findings.extend(check(context, rule))
-        for rule in self.metric_rules:
-            findings.extend(_metric_findings(context, rule))
         for rule, pattern in self.patterns:
-            for found in pattern.finditer(context.doc.text):
-                if found.end() > found.start():
+            quoted = bool(rule.option("outside_quotes", False))
+            for found in pattern.finditer(doc.text):
+                if found.end() > found.start() and not (quoted and doc.in_quote(found.start())):
                     findings.append(context.finding(rule, found.start(), found.end()))
         if self.phrases is not None:
-            for match in self.phrases.find(context.doc.folded):
+            for match in self.phrases.find(doc.folded):
                 rule, suggestion = match.value
+                if rule.option("outside_quotes", False) and doc.in_quote(match.start):
+                    continue
                 findings.append(
                     context.finding(rule, match.start, match.end, suggestion=suggestion)
                 )
+        if self.module is not None:
+            for finalizer in self.module.finalizers:
+                findings = finalizer(context, findings)
+        for rule in self.metric_rules:
+            findings.extend(_metric_findings(context, rule))
         return _one_per_span(findings)
 
 

@@ -109,6 +109,7 @@ class CorpusCheck(Protocol):
 
 
 CorpusFactory = Callable[[list[Rule], "Config"], CorpusCheck]
+Finalizer = Callable[[CheckContext, list[Finding]], list[Finding]]
 
 
 @dataclass
@@ -119,6 +120,14 @@ class FamilyModule:
     metric_functions: list[MetricsFunction] = field(default_factory=list)
     checks: dict[str, CheckFunction] = field(default_factory=dict)
     corpus_checks: dict[str, CorpusFactory] = field(default_factory=dict)
+    finalizers: list[Finalizer] = field(default_factory=list)
+
+    def finalize(self, function: Finalizer) -> Finalizer:
+        """Register a pass over all of the family's findings for an article, after every rule
+        of the family ran and before its metric rules: to summarise them into metrics, or to
+        weigh them per sentence instead of per match."""
+        self.finalizers.append(function)
+        return function
 
     def metrics(self, function: MetricsFunction) -> MetricsFunction:
         self.metric_functions.append(function)

@@ -221,7 +221,9 @@ def _parse_rule(entry: Any, family: Family, where: _Locator) -> Rule:
         raise fail(f"scope must be one of {', '.join(SCOPES)}", "scope")
 
     phrases = _strings(entry.get("phrases", []), "phrases", fail)
-    patterns = _strings(entry.get("patterns", []), "patterns", fail)
+    patterns = tuple(
+        _scoped_flags(p) for p in _strings(entry.get("patterns", []), "patterns", fail)
+    )
     for pattern in patterns:
         try:
             re.compile(pattern)
@@ -273,6 +275,18 @@ def _parse_rule(entry: Any, family: Family, where: _Locator) -> Rule:
         invalid=_strings(entry.get("invalid", []), "invalid", fail),
         pack=where.path.name,
     )
+
+
+_LEADING_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
+def _scoped_flags(pattern: str) -> str:
+    """``(?i)cue`` becomes ``(?i:cue)``, so that a rule's patterns can be joined into one regex
+    (global flags are only allowed at the very start of an expression)."""
+    match = _LEADING_FLAGS.match(pattern)
+    if match is None:
+        return pattern
+    return f"(?{match.group(1)}:{pattern[match.end() :]})"
 
 
 def _reject_unknown(

@@ -324,6 +324,84 @@ def same_pairs(labels: list[str]) -> set[tuple[int, int]]:
     }
 
 
+@evaluation("hedging")
+def evaluate_hedging(eval_dir: Path) -> str:
+    """CoNLL-2010 Wikipedia weasel sentences; flagged sentences on clean news; the seeds."""
+    import csv
+    import random
+
+    from auditor.families.hedging import classify_sentences
+
+    auditor = Auditor(Config(select=("HDG", "LNG")))
+    with (eval_dir / "hedging" / "conll2010_wiki_train.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    counts: Counter[str] = Counter()
+    halves: list[Counter[str]] = [Counter(), Counter()]
+    started = time.perf_counter()
+    for index, row in enumerate(rows):
+        audit = auditor.audit_record(Article(id=str(index), text=row["text"]))
+        predicted = any(f.family == "hedging" for f in audit.findings)
+        actual = row["label"] == "1"
+        key = "tp" if predicted and actual else "fp" if predicted else "fn" if actual else "tn"
+        counts[key] += 1
+        halves[index % 2][key] += 1
+    seconds = time.perf_counter() - started
+    p, r, f = precision_recall(counts["tp"], counts["fp"], counts["fn"])
+    half_f1 = [precision_recall(h["tp"], h["fp"], h["fn"])[2] for h in halves]
+
+    clean = list(read_jsonl(eval_dir / "scrapinghub" / "clean.jsonl"))
+    classes: Counter[str] = Counter()
+    flagged: list[tuple[str, str]] = []
+    for record in clean:
+        article = Article(id=record["id"], text=record["text"])
+        audit = auditor.audit_record(article)
+        if audit.metrics.get("language") not in (None, "en"):
+            continue
+        for sentence, label in classify_sentences(Document(record["text"]), list(audit.findings)):
+            classes[label] += 1
+            if label in ("hedged", "vague", "unconfirmed"):
+                cues = [
+                    f.evidence
+                    for f in audit.findings
+                    if sentence.start <= f.start < sentence.end and f.family == "hedging"
+                ]
+                flagged.append((label, f"{sentence.text[:160]}  [{', '.join(cues)}]"))
+    total = sum(classes.values())
+    sample = random.Random(0).sample(flagged, min(20, len(flagged)))
+    seeds = sorted(
+        (sum(f.weight for f in a.findings if f.family == "hedging"), a.id)
+        for a in Auditor(Config(select=("HDG", "LNG"))).iter_audits(
+            __import__("auditor.readers", fromlist=["read_directory"]).read_directory(
+                ROOT / "seeds"
+            )
+        )
+    )
+    return "\n\n".join(
+        [
+            f"CoNLL-2010 Wikipedia weasel task (train split, {len(rows)} sentences, each audited "
+            f"alone; a sentence is predicted uncertain when any HDG rule flags it; "
+            f"{seconds:.1f} s):",
+            table(
+                ["precision", "recall", "F1", "F1 even rows", "F1 odd rows"],
+                [[f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", f"{half_f1[0]:.3f}", f"{half_f1[1]:.3f}"]],
+            ),
+            f"Sentence classes on the English ScrapingHub gold bodies ({total} sentences of "
+            "four words or more):",
+            table(
+                ["class", "sentences", "share"],
+                [
+                    [name, classes[name], f"{classes[name] / max(total, 1):.3f}"]
+                    for name in ("unconfirmed", "vague", "hedged", "sourced", "plain")
+                ],
+            ),
+            "Twenty flagged sentences drawn at random (class, sentence, cues):",
+            "\n".join(f"- {label}: {text}" for label, text in sample),
+            "HDG penalty of the seeds (sum of weights), lowest first: "
+            + ", ".join(f"{name[:3]} {penalty:.2f}" for penalty, name in seeds),
+        ]
+    )
+
+
 @evaluation("readability")
 def evaluate_readability(eval_dir: Path) -> str:
     """Findings on human-edited news: warnings there are false alarms; figures for the range."""

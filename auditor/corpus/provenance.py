@@ -23,12 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from auditor.config import Config
-from auditor.corpus import store
+from auditor.corpus import banding, store
 from auditor.corpus.align import Overlap, overlap, substitutions, tokens
-from auditor.corpus.shingles import NUM_PERM, lean, shingle_hashes, signature, word_hashes
+from auditor.corpus.shingles import NUM_PERM, shingle_hashes, signature, word_hashes
 from auditor.corpus.spool import TextSpool, compress
 from auditor.document import Document
 from auditor.family import CheckContext, CorpusVerdict, rule_finding
@@ -78,13 +77,13 @@ class Provenance:
         anchor = self.rules.get(NEAR_COPY) or rules[0]
         self.min_containment = config.dedup_threshold
         self.min_common = int(anchor.option("min_common_words", 40))
-        self.lsh = MinHashLSH(
-            threshold=float(anchor.option("lsh_threshold", 0.3)), num_perm=NUM_PERM
-        )
+        threshold = float(anchor.option("lsh_threshold", 0.3))
+        self.bands, self.rows = banding.parameters(threshold, NUM_PERM)
+        self.min_estimate = float(anchor.option("min_estimated_jaccard", 0.6 * threshold))
+        self.signatures: list[np.ndarray] = []
         self.spool = TextSpool()
         self.ids: list[str] = []
         self.states: list[CopyState] = []
-        self.candidates: set[tuple[int, int]] = set()
         self._hashes = lru_cache(maxsize=4096)(self._word_hashes)
         self.index_path = config.index
         self.saved: dict[str, int] = {}
@@ -132,26 +131,16 @@ class Provenance:
             )
             self.spool.add_external(str(index), texts, entry.offset, entry.length)
             self.saved[entry.id] = index
-            if entry.words >= self.min_common:
-                signature = np.frombuffer(entry.signature, dtype=np.uint32)
-                self.lsh.insert(index, lean(signature), check_duplication=False)
+            self.signatures.append(np.frombuffer(entry.signature, dtype=np.uint32))
 
     def add(self, article_id: str, state: Any) -> None:
         old = self.saved.get(article_id)
-        if old is not None and old not in self.retired:
+        if old is not None:
             self.retired.add(old)  # a new version of a saved article replaces it
-            if old in self.lsh:
-                self.lsh.remove(old)
-        index = len(self.ids)
         self.ids.append(article_id)
-        self.spool.add(str(index), state.text)
+        self.spool.add(str(len(self.ids) - 1), state.text)
         self.states.append(replace(state, text=b""))
-        if state.words < self.min_common:
-            return
-        minhash = lean(np.frombuffer(state.signature, dtype=np.uint32))
-        for other in self.lsh.query(minhash):
-            self.candidates.add((other, index))
-        self.lsh.insert(index, minhash, check_duplication=False)
+        self.signatures.append(np.frombuffer(state.signature, dtype=np.uint32))
 
     # -- judgement ----------------------------------------------------------------------------
 
@@ -188,14 +177,31 @@ class Provenance:
 
         store.save(folder, entries())
 
+    def _candidates(self) -> np.ndarray:
+        """Pairs sharing a band key, kept when their signatures agree often enough."""
+        if not self.signatures:
+            return np.zeros((0, 2), dtype=np.int64)
+        signatures = np.stack(self.signatures)
+        keys = np.stack([banding.band_keys(s, self.bands, self.rows) for s in signatures])
+        eligible = np.array(
+            [
+                i not in self.retired and state.words >= self.min_common
+                for i, state in enumerate(self.states)
+            ]
+        )
+        pairs = np.array(
+            [p for p in banding.candidate_pairs(keys) if eligible[p[0]] and eligible[p[1]]],
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        estimate = banding.estimated_jaccard(signatures, pairs)
+        return pairs[estimate >= self.min_estimate]
+
     def _verify(self) -> dict[tuple[int, int], Overlap]:
         verified = {}
-        for pair in sorted(self.candidates):
-            if pair[0] in self.retired or pair[1] in self.retired:
-                continue
-            found = overlap(self._hashes(pair[0]), self._hashes(pair[1]))
+        for first, second in self._candidates().tolist():
+            found = overlap(self._hashes(first), self._hashes(second))
             if found.common >= self.min_common and found.containment >= self.min_containment:
-                verified[pair] = found
+                verified[(first, second)] = found
         return verified
 
     def _judge_cluster(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+from datasketch import MinHash
 
 from auditor.document import Document
 
@@ -58,8 +58,3 @@ def signature(shingles: np.ndarray) -> np.ndarray:
         minhash.update_batch(shingles.tolist())
     values: np.ndarray = minhash.digest().astype(np.uint32)
     return values
-
-
-def lean(values: np.ndarray) -> LeanMinHash:
-    """A datasketch LeanMinHash for a stored signature, for inserting into MinHashLSH."""
-    return LeanMinHash(seed=SEED, hashvalues=values.astype(np.uint64), scheme=SCHEME)

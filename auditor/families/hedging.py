@@ -1,0 +1,140 @@
+"""Hedging (HDG): the sentence view of sourcing.
+
+The cue rules are patterns in rules/hedging.toml. Here each sentence gets one class, in order of
+precedence: unconfirmed (HDG003), vaguely attributed (HDG002), hedged (HDG001, HDG004, HDG005),
+sourced on the record (a named speaker with a speech verb), or plain. The family's findings are
+then weighed per sentence: the heaviest finding of a sentence keeps its weight, the others in
+the same sentence keep their place in the report but weigh nothing, so that a sentence with
+three cues costs what a sentence with one costs. The shares of each class are the metrics.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+
+from auditor.document import Document, Span
+from auditor.family import CheckContext, FamilyModule
+from auditor.model import Finding
+from auditor.packs import Rule
+
+family = FamilyModule("hedging")
+
+CLASSES = ("unconfirmed", "vague", "hedged", "sourced", "plain")
+_CLASS_OF_RULE = {
+    "unconfirmed-claim": "unconfirmed",
+    "vague-attribution": "vague",
+    "hedge": "hedged",
+    "vague-quantifier": "hedged",
+    "puffery": "hedged",
+}
+_UNSOURCED = {"unconfirmed", "vague"}
+MIN_SENTENCE_WORDS = 4
+
+_SPEECH = (
+    r"(?:said|says|stated|states|told|tells|wrote|writes|added|adds|announced|warned|warns|"
+    r"explained|noted|tweeted|posted|insisted|confirmed|declared|remarked|testified|replied)"
+)
+_NAME = r"(?:[A-Z][\w.'’-]*(?:\s+(?:(?:de|van|von|al|bin|bin|la|le)\s+)?[A-Z][\w.'’-]*){0,3})"
+_NAMED = re.compile(
+    rf"\b(?P<a>{_NAME})\s+(?:has\s+|had\s+|also\s+|then\s+|\w+ly\s+){{0,2}}{_SPEECH}\b"
+    rf"|\b{_SPEECH}\s+(?P<between>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<b>{_NAME})(?P<after>\s+\w+)?"
+    rf"|\b(?i:according\s+to\s+(?:the\s+)?)(?P<c>{_NAME})(?P<next>\s+\w+)?"
+)
+_GENERIC = frozenset(
+    """officials official sources source experts expert analysts analyst critics critic reports
+    report observers people some many others he she they it we i you the a an this that these
+    those his her their its one two three four five several witnesses residents media
+    authorities diplomats us u.s u.s. american americans russian ukrainian western british
+    french chinese european israeli iranian german japanese korean""".split()
+)
+_NOT_BETWEEN = frozenset("that the a an any this it in on to of with for as if when".split())
+
+
+def on_record(text: str) -> Iterator[re.Match[str]]:
+    """A named speaker with a speech verb: "Zelensky stated", "said Maureen Connelly"."""
+    for match in _NAMED.finditer(text):
+        name = match.group("a") or match.group("b") or match.group("c") or ""
+        words = name.lower().split()
+        if not words or words[-1] in _GENERIC or all(word in _GENERIC for word in words):
+            continue
+        between = (match.group("between") or "").split()
+        if any(word in _NOT_BETWEEN for word in between):
+            continue
+        following = (match.group("after") or match.group("next") or "").strip().lower()
+        if following in _GENERIC:  # "confirmed by two US officials": nobody is named
+            continue
+        yield match
+
+
+@family.check("on-record-attribution")
+def on_record_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    doc = context.doc
+    for match in on_record(doc.text):
+        if not doc.in_quote(match.start()):
+            yield context.finding(rule, match.start(), match.end())
+
+
+@family.finalize
+def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Finding]:
+    doc = context.doc
+    sentences = [s for s in doc.sentences if doc.words_in(s) >= MIN_SENTENCE_WORDS]
+    by_sentence: dict[int, list[int]] = {}
+    starts = [s.start for s in sentences]
+    for index, finding in enumerate(findings):
+        position = _sentence_index(starts, sentences, finding.start)
+        if position is not None:
+            by_sentence.setdefault(position, []).append(index)
+    classes: Counter[str] = Counter()
+    weighed = list(findings)
+    for position, sentence in enumerate(sentences):
+        members = by_sentence.get(position, [])
+        classes[_classify(doc, sentence, [findings[i] for i in members])] += 1
+        if len(members) > 1:
+            heaviest = max(members, key=lambda i: (findings[i].weight, -i))
+            for i in members:
+                if i != heaviest and findings[i].weight:
+                    weighed[i] = replace(findings[i], weight=0.0)
+    total = max(len(sentences), 1)
+    hedges = sum(1 for f in findings if f.name == "hedge")
+    context.metrics.update(
+        {
+            "hdg_sentences": len(sentences),
+            **{f"share_{name}": round(classes[name] / total, 4) for name in CLASSES},
+            "unsourced_share": round(
+                sum(classes[name] for name in _UNSOURCED | {"hedged"}) / total, 4
+            ),
+            "hedges_per_1000_words": round(1000 * hedges / max(doc.word_count, 1), 2),
+        }
+    )
+    return weighed
+
+
+def classify_sentences(doc: Document, findings: list[Finding]) -> list[tuple[Span, str]]:
+    """Every sentence of at least four words with its class (for reports and evaluation)."""
+    sentences = [s for s in doc.sentences if doc.words_in(s) >= MIN_SENTENCE_WORDS]
+    return [
+        (s, _classify(doc, s, [f for f in findings if s.start <= f.start < s.end]))
+        for s in sentences
+    ]
+
+
+def _classify(doc: Document, sentence: Span, findings: list[Finding]) -> str:
+    found = {_CLASS_OF_RULE.get(f.name) for f in findings}
+    for name in ("unconfirmed", "vague", "hedged"):
+        if name in found:
+            return name
+    for match in on_record(sentence.text):
+        if not doc.in_quote(sentence.start + match.start()):
+            return "sourced"
+    return "plain"
+
+
+def _sentence_index(starts: list[int], sentences: list[Span], offset: int) -> int | None:
+    index = bisect.bisect_right(starts, offset) - 1
+    if index >= 0 and offset < sentences[index].end:
+        return index
+    return None

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import auditor
+from auditor import Auditor, Config
+from auditor.document import Document
+from auditor.families.hedging import classify_sentences, on_record
+from auditor.readers import read_directory
+
+HDG = Config(select=("HDG", "LNG"))
+
+
+def hedging(result):
+    return [f for f in result.findings if f.family == "hedging"]
+
+
+def test_seed_002_carries_the_heaviest_hedging_penalty(seeds):
+    penalties = {
+        a.id[:3]: sum(f.weight for f in hedging(a))
+        for a in Auditor(HDG).iter_audits(read_directory(seeds))
+    }
+    assert max(penalties, key=penalties.__getitem__) == "002"
+    assert penalties["002"] > 2 * max(v for k, v in penalties.items() if k != "002")
+
+
+def test_seed_002_unconfirmed_and_anonymous_claims_have_their_codes(seed_text):
+    found = {(f.code, f.evidence) for f in hedging(auditor.audit(seed_text("002"), config=HDG))}
+    assert ("HDG003", "have not yet confirmed") in found
+    assert ("HDG002", "sources suggest") in found
+    assert ("HDG003", "if confirmed") in found
+    assert any(code == "HDG010" for code, _ in found)  # mostly unsourced
+
+
+def test_zelenskys_telegram_quote_counts_as_on_the_record(seed_text):
+    text = seed_text("001")
+    result = auditor.audit(text, config=HDG)
+    labels = dict(
+        (s.text[:40], label)
+        for s, label in classify_sentences(Document(text), list(result.findings))
+    )
+    (telegram,) = [
+        label
+        for start, label in labels.items()
+        if "Zelensky stated" in start or start.startswith("Responding to the news")
+    ]
+    assert telegram == "sourced"
+    assert result.metrics["share_sourced"] > 0
+
+
+def test_words_inside_quotation_are_the_speakers_not_the_reporters():
+    quoted = "“The missiles might possibly speak for themselves,” Zelensky said on Sunday."
+    reported = "The missiles might possibly speak for themselves, officials suggested on Sunday."
+    assert not hedging(auditor.audit(quoted, config=HDG))
+    assert {f.code for f in hedging(auditor.audit(reported, config=HDG))} >= {"HDG001"}
+
+
+def test_a_sentence_weighs_once_however_many_cues_it_has():
+    one = "Russian officials are reportedly considering evacuating families from the regions."
+    three = (
+        "Russian officials are reportedly and allegedly considering evacuating families, "
+        "which may have been planned."
+    )
+    weight = lambda text: sum(f.weight for f in hedging(auditor.audit(text, config=HDG)))  # noqa: E731
+    assert len(hedging(auditor.audit(three, config=HDG))) >= 3
+    assert weight(three) == weight(one)
+
+
+def test_sentence_metrics_are_shares():
+    text = (
+        "The White House has not confirmed the report. Sources said the decision was final. "
+        "The strikes reportedly began on Monday. Pentagon spokesman Pat Ryder said the "
+        "weapons were delivered. The missiles have a range of 190 miles."
+    )
+    metrics = auditor.audit(text, config=HDG).metrics
+    assert (
+        metrics["share_unconfirmed"],
+        metrics["share_vague"],
+        metrics["share_hedged"],
+        metrics["share_sourced"],
+        metrics["share_plain"],
+    ) == (0.2, 0.2, 0.2, 0.2, 0.2)
+    assert metrics["unsourced_share"] == 0.6
+
+
+def test_named_attribution_needs_a_name():
+    assert [m.group() for m in on_record("said Maureen Connelly, a spokeswoman")] == [
+        "said Maureen Connelly"
+    ]
+    assert not list(on_record("Two officials said the decision was final."))
+    assert not list(on_record("The decision, confirmed by two US officials, comes as troops mass."))
