@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import re
 import sys
 import time
@@ -18,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from auditor import __version__, docs
+from auditor import __version__, docs, render
 from auditor.clean import remove_spans
 from auditor.config import Config, ConfigError, FieldNames, discover, load, split_selectors
 from auditor.engine import Auditor
@@ -76,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=FORMATS, default="concise", help="output format (default: concise)"
     )
     audit.add_argument("-o", "--output", metavar="FILE", help="write the output here, not stdout")
+    audit.add_argument(
+        "--report-card",
+        metavar="FILE",
+        help="also write the per-source report card (.html, .md, .json, .csv or .parquet)",
+    )
     audit.add_argument(
         "--write-clean",
         metavar="DIR",
@@ -147,6 +153,21 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--config", metavar="FILE", help="read extra rule packs from this config")
     rules.set_defaults(handler=run_rules)
 
+    report = commands.add_parser(
+        "report",
+        help="build the report card from saved results",
+        description="Build the per-source report card from the output of "
+        "`auditor audit --format jsonl` (or json), without auditing again.",
+    )
+    report.add_argument("results", metavar="RESULTS", help="a .jsonl or .json results file")
+    report.add_argument(
+        "--format",
+        choices=("html", "md", "json", "csv", "parquet"),
+        help="output format (default: from the -o suffix, else md)",
+    )
+    report.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    report.set_defaults(handler=run_report)
+
     explain = commands.add_parser(
         "explain",
         help="explain one rule",
@@ -191,6 +212,13 @@ def run_audit(args: argparse.Namespace) -> int:
     cleaner = CleanWriter(Path(args.write_clean)) if args.write_clean else None
     if cleaner is not None:
         records = cleaner.remember(records)
+    card_kind = render.format_of(args.report_card) if args.report_card else None
+    sampler = render.TextSampler() if card_kind == "html" else None
+    kept_texts = _TextKeeper(sampler)
+    if sampler is not None:
+        records = kept_texts.remember(records)
+    audits_for_card: list[ArticleAudit] = []
+    show_card = not args.quiet and sys.stderr.isatty()
     started = time.perf_counter()
     with _output(args.output) as stream:
         writer = make_writer(args.format, stream)
@@ -201,6 +229,9 @@ def run_audit(args: argparse.Namespace) -> int:
                 counter.add(audit)
                 if cleaner is not None:
                     cleaner.write(audit)
+                kept_texts.offer(audit)
+                if card_kind or show_card:
+                    audits_for_card.append(audit)
                 if args.output:
                     stream.flush()
         summary = counter.summary(time.perf_counter() - started)
@@ -211,9 +242,73 @@ def run_audit(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    if args.report_card:
+        try:
+            render.write_card(
+                audits_for_card, args.report_card, card_kind, sampler.texts() if sampler else None
+            )
+        except OSError as error:
+            raise UsageError(
+                f"cannot write {args.report_card}: {error.strerror or error}"
+            ) from None
+    if show_card:
+        render.render_terminal(audits_for_card, sys.stderr)
     if not args.quiet:
         print(_summary_line(summary, config), file=sys.stderr)
     return EXIT_FAILED if counter.failed else EXIT_OK
+
+
+class _TextKeeper:
+    """Holds each text until its audit returns, then offers it to the report's sampler."""
+
+    def __init__(self, sampler: render.TextSampler | None) -> None:
+        self.sampler = sampler
+        self.texts: dict[str, str] = {}
+
+    def remember(self, records: Iterator[Any]) -> Iterator[Any]:
+        for record in records:
+            if isinstance(record, Article):
+                self.texts[record.id] = record.text
+            yield record
+
+    def offer(self, audit: ArticleAudit) -> None:
+        text = self.texts.pop(audit.id, None)
+        if self.sampler is not None and text is not None:
+            self.sampler.offer(audit, text)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    path = Path(args.results)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    audits = list(load_results(path))
+    kind = args.format or (render.format_of(args.output) if args.output else "md")
+    if args.output:
+        render.write_card(audits, args.output, kind)
+    elif kind in ("html", "md", "json", "csv"):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / f"card.{kind}"
+            render.write_card(audits, str(target), kind)
+            sys.stdout.write(target.read_text(encoding="utf-8"))
+    else:
+        raise UsageError("parquet needs -o FILE")
+    return EXIT_OK
+
+
+def load_results(path: Path) -> Iterator[ArticleAudit]:
+    """Audits saved by `auditor audit --format jsonl` (one per line) or `--format json`."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        if text.lstrip().startswith('{"schema"'):
+            rows = json.loads(text)["articles"]
+        else:
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        for row in rows:
+            yield ArticleAudit.from_dict(row)
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise InputError(f"{path}: not audit results from `auditor audit` ({error})") from None
 
 
 class CleanWriter:

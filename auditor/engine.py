@@ -16,6 +16,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from auditor.config import Config, ConfigError
@@ -378,13 +379,10 @@ class Auditor:
             key: _bind(factory, rules, self.config) for key, (factory, rules) in grouped.items()
         }
 
-    @property
+    @cached_property
     def _corpus_collectors(self) -> Mapping[str, CorpusCheck]:
-        collectors = self.__dict__.get("_collectors")
-        if collectors is None:
-            collectors = {name: factory() for name, factory in self._corpus_factories.items()}
-            self.__dict__["_collectors"] = collectors
-        return collectors
+        """Per-process instances whose ``collect`` runs beside the article rules."""
+        return {name: factory() for name, factory in self._corpus_factories.items()}
 
 
 def _one_per_span(findings: list[Finding]) -> list[Finding]:

@@ -216,6 +216,13 @@ class CorpusAudit:
 
         return findings_frame(self.articles)
 
+    def report_card(self) -> pd.DataFrame:
+        """One row per source: counts, scores, grade, warning shares with 95% intervals,
+        template lines, copying, claimed origins, languages, worst articles."""
+        from auditor.report import report_card
+
+        return report_card(self.articles)
+
     def provenance_frame(self) -> pd.DataFrame:
         """One row per copy: copy -> origin, kind (verbatim/edited/spun/partial), similarity."""
         from auditor.frames import table_frame

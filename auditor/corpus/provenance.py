@@ -147,9 +147,15 @@ class Provenance:
     def finish(self) -> CorpusVerdict:
         verified = self._verify()
         clusters = _clusters(len(self.ids), verified)
+        cluster_of = {member: n for n, members in enumerate(clusters) for member in members}
+        inside: list[dict[tuple[int, int], Overlap]] = [{} for _ in clusters]
+        for pair, found in verified.items():  # each cluster gets its own pairs, once
+            n = cluster_of.get(pair[0])
+            if n is not None and cluster_of.get(pair[1]) == n:
+                inside[n][pair] = found
         verdict = CorpusVerdict()
-        for members in clusters:
-            self._judge_cluster(members, verified, verdict)
+        for members, pairs in zip(clusters, inside, strict=True):
+            self._judge_cluster(members, pairs, verdict)
         if self.index_path is not None:
             self._save_index(self.index_path)
         self.spool.close()
@@ -282,8 +288,9 @@ class Provenance:
         if credits:
             return min(credits, key=lambda m: (-credits[m], m))
         carried: dict[int, list[float]] = defaultdict(list)
+        candidates = set(members)
         for (a, b), found in verified.items():
-            if a in members and b in members:
+            if a in candidates and b in candidates:
                 carried[a].append(found.common / max(self.states[a].words, 1))
                 carried[b].append(found.common / max(self.states[b].words, 1))
         return min(members, key=lambda m: (-float(np.mean(carried[m] or [0.0])), m))
@@ -448,14 +455,12 @@ def _clusters(size: int, verified: Mapping[tuple[int, int], Overlap]) -> list[li
 def _closest(
     members: list[int], verified: Mapping[tuple[int, int], Overlap]
 ) -> dict[int, tuple[float, int]]:
-    """Each member's most similar verified neighbour inside the cluster."""
-    inside = set(members)
+    """Each member's most similar verified neighbour (``verified`` holds the cluster's pairs)."""
     closest: dict[int, tuple[float, int]] = {}
     for (a, b), found in sorted(verified.items()):
-        if a in inside and b in inside:
-            for me, other in ((a, b), (b, a)):
-                if found.similarity > closest.get(me, (-1.0, -1))[0]:
-                    closest[me] = (found.similarity, other)
+        for me, other in ((a, b), (b, a)):
+            if found.similarity > closest.get(me, (-1.0, -1))[0]:
+                closest[me] = (found.similarity, other)
     return closest
 
 

@@ -1,0 +1,61 @@
+"""Properties that hold for any text: no exception, spans inside the text, evidence equal to
+the text at the span, scores in range, the same result twice, and nothing for the boilerplate
+rules to find once the flagged lines are stripped."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import auditor
+from auditor.clean import remove_spans
+
+NEWSY = st.lists(
+    st.sampled_from(
+        [
+            "President Joe Biden has authorized Ukraine to use long-range missiles.",
+            "Read more:",
+            "Source: www.example.com",
+            "realtybizideas banner",
+            "houzez-header-1",
+            "Officials reportedly said the decision was final.",
+            "“It will speak,” he said.",
+            "Embed from Getty Images",
+            "\n",
+            "\n\n",
+            "In conclusion, it remains to be seen.",
+            "crimson traces",
+            "Photo: A. Person, AP",
+            "<script>alert(1)</script>",
+            "\u202e\u0000",
+        ]
+    ),
+    max_size=25,
+).map(" ".join)
+TEXT = st.one_of(st.text(max_size=400), NEWSY)
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(TEXT)
+def test_any_text_audits_with_consistent_findings(text):
+    result = auditor.audit(text)
+    assert result.status in ("ok", "error")
+    for finding in result.findings:
+        assert 0 <= finding.start <= finding.end <= len(text)
+        assert text[finding.start : finding.end] == finding.evidence
+        assert finding.line >= 1 and finding.column >= 1
+    scores = [result.score, *result.family_scores.values()]
+    assert all(score is None or 0 <= score <= 100 for score in scores)
+    assert auditor.audit(text).to_dict() == result.to_dict()
+
+
+@SETTINGS
+@given(NEWSY)
+def test_stripped_text_has_nothing_left_for_the_boilerplate_rules(text):
+    result = auditor.audit(text)
+    cleaned = remove_spans(text, result.findings)
+    again = auditor.audit(cleaned)
+    before = {f.evidence for f in result.findings if f.family == "boilerplate"}
+    after = {f.evidence for f in again.findings if f.family == "boilerplate"}
+    assert not (before & after)
