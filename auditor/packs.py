@@ -15,6 +15,7 @@ from typing import Any
 
 import tomllib
 
+from auditor import regex_guard
 from auditor.model import Severity
 
 KINDS = ("existence", "substitution", "metric", "python", "engine")
@@ -227,8 +228,11 @@ def _parse_rule(entry: Any, family: Family, where: _Locator) -> Rule:
     for pattern in patterns:
         try:
             re.compile(pattern)
+            regex_guard.check(pattern)
         except re.error as error:
             raise fail(f"bad regex {pattern!r}: {error}", "patterns") from None
+        except regex_guard.DangerousPattern as error:
+            raise fail(str(error), "patterns") from None
     swaps = entry.get("swaps", {})
     if not isinstance(swaps, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in swaps.items()

@@ -80,7 +80,7 @@ def decode(data: bytes) -> Decoded:
         if data.startswith(magic):
             raise BinaryInput(kind)
     head = data[:8192]
-    if b"\x00" in head:
+    if head.count(0) > max(2, len(head) // 100):  # a stray NUL in text is text with a NUL
         utf16 = _utf16_without_bom(head)
         if utf16 is None:
             raise BinaryInput("NUL bytes in what should be text")
