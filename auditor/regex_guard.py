@@ -10,15 +10,17 @@ rejected with the pack's file and entry, before it can stall a run. Bounded repe
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 
-try:  # Python 3.11+
-    import re._constants as _constants
-    import re._parser as _parser
+# The regex parser is an internal module (re._parser since 3.11, sre_parse before).
+try:
+    _parser: Any = importlib.import_module("re._parser")
+    _constants: Any = importlib.import_module("re._constants")
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _constants  # type: ignore[no-redef]
-    import sre_parse as _parser  # type: ignore[no-redef]
+    _parser = importlib.import_module("sre_parse")
+    _constants = importlib.import_module("sre_constants")
 
 _REPEATS = {
     _constants.MAX_REPEAT,
@@ -46,7 +48,7 @@ def check(pattern: str) -> None:
 def _walk(items: list[Any], inside_unbounded: bool, pattern: str) -> None:
     for op, value in items:
         if op in _REPEATS:
-            low, high, body = value
+            _, high, body = value
             unbounded = high == _UNBOUNDED or high > NESTING_LIMIT
             if unbounded and inside_unbounded:
                 raise DangerousPattern(
