@@ -210,13 +210,11 @@ def run_audit(args: argparse.Namespace) -> int:
     counter = _Counter()
     records = counter.wrap(read_inputs(args.paths, config.fields, args.input_format))
     cleaner = CleanWriter(Path(args.write_clean)) if args.write_clean else None
-    if cleaner is not None:
-        records = cleaner.remember(records)
     card_kind = render.format_of(args.report_card) if args.report_card else None
     sampler = render.TextSampler() if card_kind == "html" else None
-    kept_texts = _TextKeeper(sampler)
-    if sampler is not None:
-        records = kept_texts.remember(records)
+    pending = _PendingTexts() if cleaner or sampler else None
+    if pending is not None:
+        records = pending.remember(records)
     audits_for_card: list[ArticleAudit] = []
     show_card = not args.quiet and sys.stderr.isatty()
     started = time.perf_counter()
@@ -227,9 +225,11 @@ def run_audit(args: argparse.Namespace) -> int:
             for audit in auditor.iter_audits(records, jobs=args.jobs, on_audit=advance):
                 writer.write(audit)
                 counter.add(audit)
-                if cleaner is not None:
-                    cleaner.write(audit)
-                kept_texts.offer(audit)
+                text = pending.take(audit.id) if pending is not None else None
+                if cleaner is not None and text is not None:
+                    cleaner.write(audit, text)
+                if sampler is not None and text is not None:
+                    sampler.offer(audit, text)
                 if card_kind or show_card:
                     audits_for_card.append(audit)
                 if args.output:
@@ -258,11 +258,11 @@ def run_audit(args: argparse.Namespace) -> int:
     return EXIT_FAILED if counter.failed else EXIT_OK
 
 
-class _TextKeeper:
-    """Holds each text until its audit returns, then offers it to the report's sampler."""
+class _PendingTexts:
+    """Holds each article's text from reading until its audit comes back, for the writers that
+    need the text itself (cleaned articles, the report card's highlighted pages)."""
 
-    def __init__(self, sampler: render.TextSampler | None) -> None:
-        self.sampler = sampler
+    def __init__(self) -> None:
         self.texts: dict[str, str] = {}
 
     def remember(self, records: Iterator[Any]) -> Iterator[Any]:
@@ -271,10 +271,8 @@ class _TextKeeper:
                 self.texts[record.id] = record.text
             yield record
 
-    def offer(self, audit: ArticleAudit) -> None:
-        text = self.texts.pop(audit.id, None)
-        if self.sampler is not None and text is not None:
-            self.sampler.offer(audit, text)
+    def take(self, article_id: str) -> str | None:
+        return self.texts.pop(article_id, None)
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -312,7 +310,7 @@ def load_results(path: Path) -> Iterator[ArticleAudit]:
 
 
 class CleanWriter:
-    """Writes cleaned articles; holds each text only until its audit comes back."""
+    """Writes each audited article without its boilerplate, under a safe file name."""
 
     def __init__(self, directory: Path) -> None:
         try:
@@ -320,18 +318,10 @@ class CleanWriter:
         except OSError as error:
             raise UsageError(f"--write-clean {directory}: {error.strerror or error}") from None
         self.directory = directory.resolve()
-        self.texts: dict[str, str] = {}
         self.used: set[str] = set()
 
-    def remember(self, records: Iterator[Any]) -> Iterator[Any]:
-        for record in records:
-            if isinstance(record, Article):
-                self.texts[record.id] = record.text
-            yield record
-
-    def write(self, audit: ArticleAudit) -> None:
-        text = self.texts.pop(audit.id, None)
-        if text is None or not audit.ok:
+    def write(self, audit: ArticleAudit, text: str) -> None:
+        if not audit.ok:
             return
         path = self.directory / self._file_name(audit.id)
         path.write_text(remove_spans(text, audit.findings) + "\n", encoding="utf-8")

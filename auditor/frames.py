@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from auditor.model import ArticleAudit
+from auditor.model import FINDING_FIELDS, ArticleAudit
 
 SCORE_PREFIX = "score_"
 
@@ -47,23 +47,7 @@ def articles_frame(audits: Iterable[ArticleAudit]) -> pd.DataFrame:
     return frame
 
 
-FINDING_COLUMNS = [
-    "id",
-    "source",
-    "location",
-    "code",
-    "name",
-    "family",
-    "severity",
-    "line",
-    "column",
-    "start",
-    "end",
-    "message",
-    "evidence",
-    "suggestion",
-    "weight",
-]
+FINDING_COLUMNS = ["id", "source", "location", *FINDING_FIELDS, "weight"]
 
 
 def findings_frame(audits: Iterable[ArticleAudit]) -> pd.DataFrame:

@@ -73,6 +73,22 @@ class Rejected:
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
+FINDING_FIELDS = (
+    "code",
+    "name",
+    "family",
+    "severity",
+    "line",
+    "column",
+    "start",
+    "end",
+    "message",
+    "evidence",
+    "suggestion",
+)
+"""A finding's fields in the order tables and CSV show them (then its weight)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str

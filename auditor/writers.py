@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import IO, Any
 
-from auditor.model import ArticleAudit
+from auditor.model import FINDING_FIELDS, ArticleAudit
 
 SCHEMA_ID = "article-auditor/audit"
 SCHEMA_VERSION = 1
@@ -90,26 +90,7 @@ class JsonlWriter(Writer):
         self.stream.write(_dumps(audit.to_dict()) + "\n")
 
 
-CSV_COLUMNS = (
-    "id",
-    "source",
-    "location",
-    "status",
-    "score",
-    "grade",
-    "passed",
-    "code",
-    "name",
-    "family",
-    "severity",
-    "line",
-    "column",
-    "start",
-    "end",
-    "message",
-    "evidence",
-    "suggestion",
-)
+CSV_COLUMNS = ("id", "source", "location", "status", "score", "grade", "passed", *FINDING_FIELDS)
 
 
 class CsvWriter(Writer):
@@ -130,20 +111,8 @@ class CsvWriter(Writer):
         if not audit.findings:
             self._csv.writerow([safe_cell(v) for v in head + [""] * (len(CSV_COLUMNS) - len(head))])
         for f in audit.findings:
-            row = [
-                *head,
-                f.code,
-                f.name,
-                f.family,
-                f.severity.label,
-                f.line,
-                f.column,
-                f.start,
-                f.end,
-                f.message,
-                f.evidence,
-                f.suggestion or "",
-            ]
+            values = f.to_dict()
+            row = [*head, *(values[name] for name in FINDING_FIELDS)]
             self._csv.writerow([safe_cell(v) for v in row])
 
 
