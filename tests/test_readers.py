@@ -51,7 +51,8 @@ def test_invalid_utf8_is_replaced_and_counted():
     [
         (b"%PDF-1.7 ...", "PDF"),
         (b"\x89PNG\r\n\x1a\n....", "PNG"),
-        (bytes(range(256)) * 4, "NUL bytes"),
+        (bytes(range(256)) * 4, "control bytes"),
+        (b"\x00\x00ab\x00\x00" * 100, "NUL bytes"),
         (b"\x01\x02\x03\x04abc\x05\x06\x07\x08" * 10, "control bytes"),
     ],
 )
