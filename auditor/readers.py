@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -147,6 +148,8 @@ def check_inputs(paths: Iterable[str], fields: FieldNames, forced: str | None = 
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
         if path.is_dir():
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise InputError(f"{path}: folder cannot be read (permission denied)")
             continue
         kind = format_of(path, forced)
         if kind == "csv":
@@ -204,12 +207,30 @@ def read_stdin(stream: IO[bytes], fields: FieldNames, forced: str | None) -> Ite
 
 
 def read_directory(directory: Path) -> Iterator[Record]:
-    """Every .txt and .md file below ``directory``, in sorted order, with manifest metadata."""
+    """Every .txt and .md file below ``directory``, in sorted order, with manifest metadata.
+
+    A folder that cannot be listed (permissions) becomes an error row: a directory walk would
+    otherwise skip it without a word, and its articles would be lost silently.
+    """
+    unreadable: list[OSError] = []
+    files = []
+    for folder, subfolders, names in os.walk(directory, onerror=unreadable.append):
+        subfolders.sort()
+        files += [
+            Path(folder) / name for name in names if Path(name).suffix.lower() in TEXT_SUFFIXES
+        ]
+    for error in unreadable:
+        where = str(error.filename or directory)
+        yield Rejected(
+            Path(where).name or where,
+            where,
+            "AUD007",
+            f"cannot list folder: {error.strerror or error}",
+        )
     manifests: dict[Path, dict[str, dict[str, Any]]] = {}
-    files = sorted(
-        p for p in directory.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()
-    )
-    for path in files:
+    for path in sorted(files):
+        if not path.is_file():
+            continue
         folder = path.parent
         if folder not in manifests:
             manifests[folder] = load_manifest(folder)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 
 import pytest
 from conftest import ENGLISH, write_jsonl
@@ -194,3 +195,24 @@ def test_inputs_are_checked_before_anything_is_audited(tmp_path):
 )
 def test_source_resolution_order(explicit, url, folder, expected):
     assert resolve_source(explicit, url, folder) == expected
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_row_not_silence(tmp_path, monkeypatch):
+    (tmp_path / "ok.txt").write_text(ENGLISH, encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "hidden.txt").write_text(ENGLISH, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # what the walk meets in a folder without read permission
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    records = list(read_directory(tmp_path))
+    assert [(type(r).__name__, r.id) for r in records] == [
+        ("Rejected", "locked"),
+        ("Article", "ok"),
+    ]
+    assert records[0].code == "AUD007" and "Permission denied" in records[0].reason
