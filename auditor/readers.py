@@ -214,11 +214,9 @@ def read_directory(directory: Path) -> Iterator[Record]:
     """
     unreadable: list[OSError] = []
     files = []
-    for folder, subfolders, names in os.walk(directory, onerror=unreadable.append):
+    for root, subfolders, names in os.walk(directory, onerror=unreadable.append):
         subfolders.sort()
-        files += [
-            Path(folder) / name for name in names if Path(name).suffix.lower() in TEXT_SUFFIXES
-        ]
+        files += [Path(root) / name for name in names if Path(name).suffix.lower() in TEXT_SUFFIXES]
     for error in unreadable:
         where = str(error.filename or directory)
         yield Rejected(
