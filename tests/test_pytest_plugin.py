@@ -144,3 +144,33 @@ def test_helper():
 def test_works_under_xdist(project):
     result = project.runpytest_subprocess(*STRICT, "-n", "2", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4, failed=2)
+
+
+def test_the_bad_input_matrix_through_the_plugin(pytester):
+    from test_reliability import MATRIX
+
+    folder = pytester.path / "hostile"
+    folder.mkdir()
+    for name, data in MATRIX.items():
+        if name not in ("huge.txt", "long-line.txt"):  # the CLI and library tests cover size
+            (folder / name).write_bytes(data)
+    (folder / "batch.jsonl").write_text(
+        '{"id": "ok", "text": "Officials met on Sunday to discuss the plan."}\n{"id": "cut", "te',
+        encoding="utf-8",
+    )
+    result = pytester.runpytest(
+        "--audit",
+        "hostile",
+        "--audit-fail-under",
+        "0",
+        "--audit-fail-on",
+        "never",
+        "-p",
+        "no:cacheprovider",
+    )
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) + outcomes.get("failed", 0) == len(MATRIX) - 2 + 2
+    assert outcomes.get("failed") == 4  # empty, blank, binary, the truncated JSON line
+    out = result.stdout.str()
+    assert "AUD002 binary-input" in out and "AUD004 malformed-record" in out
+    assert "INTERNALERROR" not in out and "Traceback" not in out
