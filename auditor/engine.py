@@ -73,7 +73,10 @@ class _FamilyPlan:
             findings.extend(check(context, rule))
         for rule, pattern in self.patterns:
             quoted = bool(rule.option("outside_quotes", False))
-            for found in pattern.finditer(doc.text):
+            # folded: lower-case patterns on the case-folded text (same offsets), much faster
+            # than re.IGNORECASE on the original
+            text = doc.folded if rule.option("folded", False) else doc.text
+            for found in pattern.finditer(text):
                 if found.end() > found.start() and not (quoted and doc.in_quote(found.start())):
                     findings.append(context.finding(rule, found.start(), found.end()))
         if self.phrases is not None:
