@@ -141,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--isolated", action="store_true", help="ignore configuration files")
     run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    run.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
+    run.add_argument(
+        "-q", "--quiet", action="store_true", help="no summary line or report card on stderr"
+    )
     audit.set_defaults(handler=run_audit)
 
     rules = commands.add_parser(
@@ -283,15 +285,10 @@ def run_report(args: argparse.Namespace) -> int:
     kind = args.format or (render.format_of(args.output) if args.output else "md")
     if args.output:
         render.write_card(audits, args.output, kind)
-    elif kind in ("html", "md", "json", "csv"):
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as folder:
-            target = Path(folder) / f"card.{kind}"
-            render.write_card(audits, str(target), kind)
-            sys.stdout.write(target.read_text(encoding="utf-8"))
+    elif kind == "parquet":
+        raise UsageError("parquet is binary: give it a file with -o FILE")
     else:
-        raise UsageError("parquet needs -o FILE")
+        sys.stdout.write(render.render_card(audits, kind))
     return EXIT_OK
 
 

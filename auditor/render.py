@@ -82,21 +82,30 @@ def write_card(
     kind: str | None = None,
     texts: Mapping[str, str] | None = None,
 ) -> None:
-    articles = list(audits)
-    cards = source_cards(articles)
     kind = format_of(path, kind)
     if kind == "parquet":
-        _frame(cards).to_parquet(path, index=False)
-        return
+        _frame(source_cards(audits)).to_parquet(path, index=False)
+    else:
+        Path(path).write_text(render_card(audits, kind, texts), encoding="utf-8")
+
+
+def render_card(
+    audits: Iterable[ArticleAudit], kind: str, texts: Mapping[str, str] | None = None
+) -> str:
+    """The card as text in one of the text formats (html, md, json, csv)."""
+    articles = list(audits)
+    cards = source_cards(articles)
     if kind == "csv":
-        content = _frame(cards).map(safe_cell).to_csv(index=False)
+        content = str(_frame(cards).map(safe_cell).to_csv(index=False))
     elif kind == "json":
         content = json.dumps(card_json(cards, articles), ensure_ascii=False, indent=1, default=str)
     elif kind == "md":
         content = card_markdown(cards, articles)
-    else:
+    elif kind == "html":
         content = card_html(cards, articles, texts or {})
-    Path(path).write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
+    else:
+        raise ValueError(f"{kind!r} is not a text format")
+    return content if content.endswith("\n") else content + "\n"
 
 
 def _frame(cards: list[SourceCard]) -> pd.DataFrame:
