@@ -79,14 +79,14 @@ def test_cli_card_formats_and_report_from_saved_results(cli, seeds, tmp_path):
     assert code == 2 and "not audit results" in err
 
 
-def _hostile_card(cli, tmp_path):
+def _hostile_card(cli, tmp_path, *more):
     rows = [
         {"id": "<i>x</i>", "source": "<script>alert(3)</script>", "text": HOSTILE},
         {"id": "b", "source": "calm.example", "text": ENGLISH},
     ]
     path = write_jsonl(tmp_path / "in.jsonl", rows)
     card = tmp_path / "card.html"
-    cli("audit", str(path), "--report-card", str(card), "-q", "--fail-under", "0")
+    cli("audit", str(path), *more, "--report-card", str(card), "-q", "--fail-under", "0")
     return card
 
 
@@ -107,10 +107,11 @@ def _browser() -> str | None:
     _browser() is None and not os.environ.get("AUDITOR_REQUIRE_BROWSER"),
     reason="headless Chromium not installed (CI installs it and sets AUDITOR_REQUIRE_BROWSER)",
 )
-def test_the_card_renders_in_a_browser_without_running_input(cli, tmp_path):
+def test_the_card_renders_in_a_browser_without_running_input(cli, tmp_path, seeds):
     browser = _browser()
     assert browser, "AUDITOR_REQUIRE_BROWSER is set but no chromium is installed"
-    card = _hostile_card(cli, tmp_path)
+    card = _hostile_card(cli, tmp_path, str(seeds))
+    seed_sources = {a.source for a in read_directory(seeds)}
     flags = [
         "--headless",
         "--no-sandbox",
@@ -130,7 +131,8 @@ def test_the_card_renders_in_a_browser_without_running_input(cli, tmp_path):
         check=True,
     ).stdout
     body = dom.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert body.count("<tr>") == 2  # one row per source
+    assert body.count("<tr>") == len(seed_sources) + 2  # one row per source
+    assert all(f">{source}</a>" in body for source in seed_sources)
     assert '<img src="x"' not in dom  # the input's <img> stayed text, no element was made
     assert dom.count("<script") == 1 and "alert(1)</script>" not in dom
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
