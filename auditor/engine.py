@@ -46,6 +46,8 @@ from auditor.registry import Registry, Selection, SelectionError, load_registry
 from auditor.scoring import Policy, family_score, grade, overall_score
 
 Record = Article | Rejected
+ArticleState = tuple[ArticleAudit, dict[str, Any]]
+"""An article's audit before the corpus phase, and each corpus check's state for it."""
 BATCH_SIZE = 64
 """Articles per task sent to a worker: large enough to amortise pickling, small enough to stream."""
 
@@ -264,6 +266,24 @@ class Auditor:
         """Audits in input order. Streams, unless a corpus check needs the whole batch first;
         the corpus checks' tables (clusters, provenance) are put into ``tables`` if given."""
         pairs = self._pairs(records, jobs or os.cpu_count() or 1)
+        yield from self.complete(pairs, on_audit, tables)
+
+    def article_phase(self, records: Iterable[Record]) -> Iterator[ArticleState]:
+        """Each record's audit before the corpus phase, with the corpus checks' state for it
+        (what a worker, or a Dask partition, sends back)."""
+        for record in records:
+            yield self._audit(record, self.has_corpus_phase)
+
+    def complete(
+        self,
+        pairs: Iterable[ArticleState],
+        on_audit: Callable[[ArticleAudit], None] | None = None,
+        tables: dict[str, list[dict[str, Any]]] | None = None,
+        configure: Callable[[Mapping[str, CorpusCheck]], None] | None = None,
+    ) -> Iterator[ArticleAudit]:
+        """The corpus phase over article-phase results in input order. ``configure`` may set
+        up the corpus checks before they receive any state (the Dask runner hands provenance
+        the candidate pairs its shuffle found)."""
         if not self.has_corpus_phase:
             for audit, _ in pairs:
                 if on_audit is not None:
@@ -271,6 +291,8 @@ class Auditor:
                 yield audit
             return
         checks = {name: factory() for name, factory in self._corpus_factories.items()}
+        if configure is not None:
+            configure(checks)
         audits = []
         for audit, states in pairs:
             for name, state in states.items():
@@ -317,9 +339,7 @@ class Auditor:
         articles = tuple(self.iter_audits(records, jobs=jobs, tables=tables))
         return CorpusAudit(articles=articles, tables={k: tuple(v) for k, v in tables.items()})
 
-    def _pairs(
-        self, records: Iterable[Record], jobs: int
-    ) -> Iterator[tuple[ArticleAudit, dict[str, Any]]]:
+    def _pairs(self, records: Iterable[Record], jobs: int) -> Iterator[ArticleState]:
         collect = self.has_corpus_phase
         if jobs <= 1:
             for record in records:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -81,6 +81,9 @@ class Provenance:
         self.bands, self.rows = banding.parameters(threshold, NUM_PERM)
         self.min_estimate = float(anchor.option("min_estimated_jaccard", 0.6 * threshold))
         self.signatures: list[np.ndarray] = []
+        self.pair_source: Callable[[], Iterable[tuple[int, int]]] | None = None
+        """Where candidate pairs come from instead of banding here (a Dask shuffle on band
+        keys); indices are the order of ``add``."""
         self.spool = TextSpool()
         self.ids: list[str] = []
         self.states: list[CopyState] = []
@@ -188,7 +191,11 @@ class Provenance:
         if not self.signatures:
             return np.zeros((0, 2), dtype=np.int64)
         signatures = np.stack(self.signatures)
-        keys = np.stack([banding.band_keys(s, self.bands, self.rows) for s in signatures])
+        if self.pair_source is None:
+            keys = np.stack([banding.band_keys(s, self.bands, self.rows) for s in signatures])
+            raw: Iterable[tuple[int, int]] = banding.candidate_pairs(keys)
+        else:
+            raw = self.pair_source()
         eligible = np.array(
             [
                 i not in self.retired and state.words >= self.min_common
@@ -196,7 +203,7 @@ class Provenance:
             ]
         )
         pairs = np.array(
-            [p for p in banding.candidate_pairs(keys) if eligible[p[0]] and eligible[p[1]]],
+            sorted({p for p in raw if eligible[p[0]] and eligible[p[1]]}),
             dtype=np.int64,
         ).reshape(-1, 2)
         estimate = banding.estimated_jaccard(signatures, pairs)

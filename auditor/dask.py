@@ -1,0 +1,206 @@
+"""Audit a Dask DataFrame on a cluster, with the same results as the local engine.
+
+    from auditor.dask import audit_dask
+    articles, findings = audit_dask(ddf, text="body", source="site")
+
+Three steps:
+
+1. **Article phase, per partition, on the workers**: each partition's rows become records and
+   run through the same engine (`Auditor.article_phase`), which returns each article's audit and
+   the compact corpus state (signatures, token hashes, compressed text).
+2. **Near-duplicate banding as a shuffle**: every article's MinHash band keys become rows
+   (key, position) of a Dask DataFrame, grouped by key across the cluster; each group of two or
+   more articles yields candidate pairs. Copies in different partitions meet in their band's
+   group.
+3. **Corpus phase on the client**: the states are added in input order and the corpus checks
+   finish as they do locally, with provenance taking its candidates from step 2. Articles
+   are then re-scored with the corpus findings.
+
+Step 3 holds every article's compact state on the client (a few kilobytes each, the text
+compressed); it is the part that does not scale past the client's memory.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from auditor.config import Config, FieldNames
+from auditor.corpus import banding
+from auditor.corpus.provenance import CopyState
+from auditor.engine import ArticleState, Auditor
+from auditor.family import CorpusCheck
+from auditor.frames import articles_frame, findings_frame
+from auditor.model import ArticleAudit
+from auditor.readers import record_from_mapping
+
+PROVENANCE = "provenance"
+
+
+class DaskAudit(NamedTuple):
+    articles: Any
+    """dask DataFrame: one row per article (as ``CorpusAudit.to_frame()``)."""
+    findings: Any
+    """dask DataFrame: one row per finding (as ``CorpusAudit.findings_frame()``)."""
+
+
+def audit_dask(
+    ddf: Any,
+    text: str = "text",
+    *,
+    id: str | None = None,
+    source: str | None = "source",
+    url: str | None = "url",
+    published: str | None = "published",
+    title: str | None = "title",
+    config: Config | None = None,
+) -> DaskAudit:
+    """Audit the rows of a Dask DataFrame; results equal ``Auditor(config).audit_corpus``."""
+    import dask
+    import dask.dataframe as dd
+    from dask.delayed import delayed
+
+    config = config or Config()
+    defaults = FieldNames()
+    fields = FieldNames(
+        id=id or defaults.id,
+        text=text,
+        source=source or defaults.source,
+        url=url or defaults.url,
+        published=published or defaults.published,
+        title=title or defaults.title,
+    )
+    wanted = [c for c in (id, text, source, url, published, title) if c and c in ddf.columns]
+    # The phase's columns are bytes (JSON, pickles): Dask must not turn them into strings.
+    with dask.config.set({"dataframe.convert-string": False}):
+        sizes = ddf.map_partitions(len).compute().tolist()
+        offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(int).tolist()
+        phase = [
+            delayed(_article_phase)(part, offset, config, fields, wanted, id is None)
+            for part, offset in zip(ddf[wanted].to_delayed(), offsets, strict=True)
+        ]
+        states = dd.from_delayed(phase, meta=_PHASE_META).persist()
+        keys = states.map_partitions(_band_rows, config, meta=_BAND_META)
+        pairs = keys.shuffle("key").map_partitions(_bucket_pairs, meta=_PAIR_META).compute()
+        rows = states.compute().sort_values("position")
+    candidates = sorted({(int(a), int(b)) for a, b in zip(pairs["a"], pairs["b"], strict=True)})
+
+    def configure(checks: Mapping[str, CorpusCheck]) -> None:
+        check = checks.get(PROVENANCE)
+        if check is not None:
+            check.pair_source = lambda: iter(candidates)  # type: ignore[attr-defined]
+
+    audits = list(Auditor(config).complete(_decoded(rows), configure=configure))
+    partitions = max(ddf.npartitions, 1)
+    with dask.config.set({"dataframe.convert-string": False}):  # the same dtypes as locally
+        return DaskAudit(
+            articles=dd.from_pandas(  # type: ignore[no-untyped-call]
+                articles_frame(audits), npartitions=partitions
+            ),
+            findings=dd.from_pandas(  # type: ignore[no-untyped-call]
+                findings_frame(audits), npartitions=partitions
+            ),
+        )
+
+
+_PHASE_META = pd.DataFrame(
+    {
+        "position": pd.Series(dtype="int64"),
+        "audit": pd.Series(dtype="object"),
+        "states": pd.Series(dtype="object"),
+    }
+)
+_BAND_META = pd.DataFrame({"key": pd.Series(dtype="uint64"), "position": pd.Series(dtype="int64")})
+_PAIR_META = pd.DataFrame({"a": pd.Series(dtype="int64"), "b": pd.Series(dtype="int64")})
+_AUDITORS: dict[str, Auditor] = {}
+
+
+def _auditor(config: Config) -> Auditor:
+    """One engine per worker process and configuration: packs compile once."""
+    key = repr(config)
+    if key not in _AUDITORS:
+        _AUDITORS[key] = Auditor(config)
+    return _AUDITORS[key]
+
+
+def _article_phase(
+    part: pd.DataFrame,
+    offset: int,
+    config: Config,
+    fields: FieldNames,
+    columns: list[str],
+    index_ids: bool,
+) -> pd.DataFrame:
+    auditor = _auditor(config)
+    records = []
+    for position, (index, row) in enumerate(
+        zip(part.index, part.itertuples(index=False, name=None), strict=True)
+    ):
+        values = {k: (None if _missing(v) else v) for k, v in zip(columns, row, strict=True)}
+        if index_ids:
+            values[fields.id] = str(index)
+        records.append(
+            record_from_mapping(values, fields, str(index), "dask", f"row {offset + position}")
+        )
+    out = [
+        {
+            "position": offset + n,
+            "audit": json.dumps(audit.to_dict(), default=str).encode(),
+            "states": pickle.dumps(states),
+        }
+        for n, (audit, states) in enumerate(auditor.article_phase(records))
+    ]
+    return pd.DataFrame(out, columns=list(_PHASE_META.columns))
+
+
+def _band_rows(part: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """(band key, position) for every article that has a near-duplicate signature."""
+    check = _auditor(config)._corpus_collectors.get(PROVENANCE)
+    if check is None:
+        return _BAND_META.iloc[:0]
+    bands, rows = check.bands, check.rows  # type: ignore[attr-defined]
+    keys, positions = [], []
+    for position, blob in zip(part["position"], part["states"], strict=True):
+        state = pickle.loads(blob).get(PROVENANCE)
+        if isinstance(state, CopyState):
+            signature = np.frombuffer(state.signature, dtype=np.uint32)
+            keys.append(banding.band_keys(signature, bands, rows))
+            positions.append(np.full(bands, position, dtype=np.int64))
+    if not keys:
+        return _BAND_META.iloc[:0]
+    return pd.DataFrame({"key": np.concatenate(keys), "position": np.concatenate(positions)})
+
+
+def _bucket_pairs(part: pd.DataFrame) -> pd.DataFrame:
+    """Candidate pairs inside each band key of this shuffled partition (as local banding)."""
+    firsts, seconds = [], []
+    for _, members in part.groupby("key")["position"]:
+        ordered = np.sort(members.to_numpy())
+        if len(ordered) < 2:
+            continue
+        if len(ordered) > banding.MAX_BUCKET:
+            firsts += [int(ordered[0])] * (len(ordered) - 1)
+            seconds += ordered[1:].tolist()
+        else:
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1 :]:
+                    firsts.append(int(a))
+                    seconds.append(int(b))
+    return pd.DataFrame({"a": firsts, "b": seconds}, dtype="int64")
+
+
+def _decoded(rows: pd.DataFrame) -> Iterator[ArticleState]:
+    for audit, states in zip(rows["audit"], rows["states"], strict=True):
+        yield ArticleAudit.from_dict(json.loads(audit)), pickle.loads(states)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
