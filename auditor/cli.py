@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
 import sys
 import time
@@ -139,6 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="near-duplicate index: compare with the articles saved there, then add this batch",
     )
+    run.add_argument(
+        "--dask",
+        action="store_true",
+        help="run on a local Dask cluster of --jobs worker processes (needs the dask extra)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (tcp://host:port)",
+    )
     run.add_argument("--isolated", action="store_true", help="ignore configuration files")
     run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     run.add_argument(
@@ -224,7 +235,7 @@ def run_audit(args: argparse.Namespace) -> int:
         writer = make_writer(args.format, stream)
         writer.start()
         with _progress(not args.no_progress) as advance:
-            for audit in auditor.iter_audits(records, jobs=args.jobs, on_audit=advance):
+            for audit in _audits(auditor, records, args, advance):
                 writer.write(audit)
                 counter.add(audit)
                 text = pending.take(audit.id) if pending is not None else None
@@ -304,6 +315,26 @@ def load_results(path: Path) -> Iterator[ArticleAudit]:
             yield ArticleAudit.from_dict(row)
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
         raise InputError(f"{path}: not audit results from `auditor audit` ({error})") from None
+
+
+def _audits(
+    auditor: Auditor, records: Iterator[Any], args: argparse.Namespace, advance: Any
+) -> Iterator[ArticleAudit]:
+    """The local process pool, or a Dask cluster with --dask / --scheduler."""
+    if not (args.dask or args.scheduler):
+        yield from auditor.iter_audits(records, jobs=args.jobs, on_audit=advance)
+        return
+    try:
+        from auditor.dask import run_records
+    except ImportError:
+        raise UsageError(
+            "--dask and --scheduler need: pip install 'article-auditor[dask]'"
+        ) from None
+    workers = args.jobs or os.cpu_count() or 1
+    for audit in run_records(records, auditor.config, args.scheduler, workers):
+        if advance is not None:
+            advance(audit)
+        yield audit
 
 
 class CleanWriter:

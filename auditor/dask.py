@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -33,10 +34,10 @@ import pandas as pd
 from auditor.config import Config, FieldNames
 from auditor.corpus import banding
 from auditor.corpus.provenance import CopyState
-from auditor.engine import ArticleState, Auditor
+from auditor.engine import ArticleState, Auditor, Record
 from auditor.family import CorpusCheck
 from auditor.frames import articles_frame, findings_frame
-from auditor.model import ArticleAudit
+from auditor.model import Article, ArticleAudit
 from auditor.readers import record_from_mapping
 
 PROVENANCE = "provenance"
@@ -61,6 +62,39 @@ def audit_dask(
     config: Config | None = None,
 ) -> DaskAudit:
     """Audit the rows of a Dask DataFrame; results equal ``Auditor(config).audit_corpus``."""
+    import dask
+    import dask.dataframe as dd
+
+    audits = dask_audits(
+        ddf,
+        text,
+        id=id,
+        source=source,
+        url=url,
+        published=published,
+        title=title,
+        config=config,
+    )
+    partitions = max(ddf.npartitions, 1)
+    with dask.config.set({"dataframe.convert-string": False}):  # the same dtypes as locally
+        return DaskAudit(
+            articles=dd.from_pandas(articles_frame(audits), npartitions=partitions),
+            findings=dd.from_pandas(findings_frame(audits), npartitions=partitions),
+        )
+
+
+def dask_audits(
+    ddf: Any,
+    text: str = "text",
+    *,
+    id: str | None = None,
+    source: str | None = "source",
+    url: str | None = "url",
+    published: str | None = "published",
+    title: str | None = "title",
+    config: Config | None = None,
+) -> list[ArticleAudit]:
+    """The ArticleAudits of the rows of a Dask DataFrame, in row order (see module docs)."""
     import dask
     import dask.dataframe as dd
     from dask.delayed import delayed
@@ -95,17 +129,55 @@ def audit_dask(
         if check is not None:
             check.pair_source = lambda: iter(candidates)  # type: ignore[attr-defined]
 
-    audits = list(Auditor(config).complete(_decoded(rows), configure=configure))
-    partitions = max(ddf.npartitions, 1)
-    with dask.config.set({"dataframe.convert-string": False}):  # the same dtypes as locally
-        return DaskAudit(
-            articles=dd.from_pandas(  # type: ignore[no-untyped-call]
-                articles_frame(audits), npartitions=partitions
-            ),
-            findings=dd.from_pandas(  # type: ignore[no-untyped-call]
-                findings_frame(audits), npartitions=partitions
-            ),
+    return list(Auditor(config).complete(_decoded(rows), configure=configure))
+
+
+def run_records(
+    records: Iterable[Record], config: Config, scheduler: str | None, workers: int
+) -> Iterator[ArticleAudit]:
+    """The CLI's Dask path: records to a Dask DataFrame on a cluster (an existing scheduler, or
+    a local one with ``workers`` processes), audits back in input order with their locations.
+
+    The records are read before the cluster starts: this path does not stream.
+    """
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    records = list(records)
+    fields = FieldNames()
+    rows = [
+        {
+            "id": r.id,
+            "text": r.text,
+            "source": r.source,
+            "url": r.url,
+            "title": r.title,
+            "published": r.published.isoformat() if r.published else None,
+        }
+        for r in records
+        if isinstance(r, Article)
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "text", "source", "url", "title", "published"])
+    cluster = (
+        None
+        if scheduler
+        else LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
+    )
+    with Client(scheduler or cluster):
+        ddf = dd.from_pandas(frame, npartitions=max(1, min(len(frame), 4 * workers)), sort=False)
+        audited = (
+            iter(dask_audits(ddf, fields.text, id=fields.id, config=config)) if rows else iter(())
+        )
+    if cluster is not None:
+        cluster.close()
+    local = Auditor(config)
+    for record in records:
+        if isinstance(record, Article):
+            yield replace(next(audited), location=record.location)
+        else:
+            yield local.audit_record(record)
 
 
 _PHASE_META = pd.DataFrame(

@@ -17,7 +17,7 @@ distributed = pytest.importorskip("distributed")
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     with distributed.Client(cluster) as connected:
         yield connected
@@ -75,3 +75,19 @@ def test_results_equal_the_local_engine_article_for_article(client):
     remote_findings = findings.compute()
     assert len(remote_findings) == len(local.findings_frame())
     assert set(remote_findings["code"]) == set(local.findings_frame()["code"])
+
+
+def test_the_cli_runs_on_a_local_dask_cluster(cli, tmp_path):
+    from conftest import write_jsonl
+
+    rows = [
+        {"id": r["id"], "text": r["text"], "source": r["source"]}
+        for r in corpus_frame().to_dict("records")
+        if isinstance(r["text"], str)
+    ]
+    rows.append({"id": "no-text"})
+    path = write_jsonl(tmp_path / "batch.jsonl", rows)
+    code, out, err = cli("audit", str(path), "--dask", "--jobs", "2", "--format", "jsonl")
+    local_code, local_out, _ = cli("audit", str(path), "--jobs", "1", "--format", "jsonl")
+    assert out == local_out and code == local_code
+    assert "7 records: 6 audited, 1 errors" in err
