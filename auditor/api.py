@@ -68,18 +68,10 @@ def audit_frame(
     """
     if text_col not in frame.columns:
         raise KeyError(f"no text column {text_col!r} in the frame (columns: {list(frame.columns)})")
-    defaults = FieldNames()
-    fields = FieldNames(
-        id=id_col or defaults.id,
-        text=text_col,
-        source=source_col or defaults.source,
-        url=url_col or defaults.url,
-        published=published_col or defaults.published,
-        title=title_col or defaults.title,
-    )
     # Only the columns the caller named are read, so a column left as None is never used.
-    wanted = (id_col, text_col, source_col, url_col, published_col, title_col)
-    columns = [c for c in wanted if c is not None and c in frame.columns]
+    fields, columns = FieldNames.for_columns(
+        text_col, id_col, source_col, url_col, published_col, title_col, frame.columns
+    )
     auditor = _auditor_for(config)
 
     def records() -> Iterator[Record]:

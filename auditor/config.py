@@ -6,7 +6,7 @@ a bad batch through CI, which is worse than a run that refuses to start.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,33 @@ class FieldNames:
     url: str = "url"
     published: str = "published"
     title: str = "title"
+
+    @classmethod
+    def for_columns(
+        cls,
+        text: str,
+        id: str | None,
+        source: str | None,
+        url: str | None,
+        published: str | None,
+        title: str | None,
+        available: Iterable[str],
+    ) -> tuple[FieldNames, list[str]]:
+        """Field names for a table's columns, and the named columns it has. A column given as
+        None is never read (its field keeps the default name, which is not among the columns
+        returned)."""
+        defaults = cls()
+        fields = cls(
+            id=id or defaults.id,
+            text=text,
+            source=source or defaults.source,
+            url=url or defaults.url,
+            published=published or defaults.published,
+            title=title or defaults.title,
+        )
+        present = set(available)
+        wanted = [c for c in (id, text, source, url, published, title) if c and c in present]
+        return fields, wanted
 
 
 @dataclass(frozen=True)

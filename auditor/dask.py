@@ -65,16 +65,8 @@ def audit_dask(
     import dask
     import dask.dataframe as dd
 
-    audits = dask_audits(
-        ddf,
-        text,
-        id=id,
-        source=source,
-        url=url,
-        published=published,
-        title=title,
-        config=config,
-    )
+    fields, wanted = FieldNames.for_columns(text, id, source, url, published, title, ddf.columns)
+    audits = _audits(ddf, fields, wanted, id is None, config or Config())
     partitions = max(ddf.npartitions, 1)
     with dask.config.set({"dataframe.convert-string": False}):  # the same dtypes as locally
         return DaskAudit(
@@ -83,39 +75,20 @@ def audit_dask(
         )
 
 
-def dask_audits(
-    ddf: Any,
-    text: str = "text",
-    *,
-    id: str | None = None,
-    source: str | None = "source",
-    url: str | None = "url",
-    published: str | None = "published",
-    title: str | None = "title",
-    config: Config | None = None,
+def _audits(
+    ddf: Any, fields: FieldNames, wanted: list[str], index_ids: bool, config: Config
 ) -> list[ArticleAudit]:
-    """The ArticleAudits of the rows of a Dask DataFrame, in row order (see module docs)."""
+    """The ArticleAudits of the rows of a Dask DataFrame, in row order (see the module doc)."""
     import dask
     import dask.dataframe as dd
     from dask.delayed import delayed
 
-    config = config or Config()
-    defaults = FieldNames()
-    fields = FieldNames(
-        id=id or defaults.id,
-        text=text,
-        source=source or defaults.source,
-        url=url or defaults.url,
-        published=published or defaults.published,
-        title=title or defaults.title,
-    )
-    wanted = [c for c in (id, text, source, url, published, title) if c and c in ddf.columns]
     # The phase's columns are bytes (JSON, pickles): Dask must not turn them into strings.
     with dask.config.set({"dataframe.convert-string": False}):
         sizes = ddf.map_partitions(len).compute().tolist()
         offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(int).tolist()
         phase = [
-            delayed(_article_phase)(part, offset, config, fields, wanted, id is None)
+            delayed(_article_phase)(part, offset, config, fields, wanted, index_ids)
             for part, offset in zip(ddf[wanted].to_delayed(), offsets, strict=True)
         ]
         states = dd.from_delayed(phase, meta=_PHASE_META).persist()
@@ -167,9 +140,8 @@ def run_records(
     )
     with Client(scheduler or cluster):
         ddf = dd.from_pandas(frame, npartitions=max(1, min(len(frame), 4 * workers)), sort=False)
-        audited = (
-            iter(dask_audits(ddf, fields.text, id=fields.id, config=config)) if rows else iter(())
-        )
+        columns = list(frame.columns)
+        audited = iter(_audits(ddf, fields, columns, False, config) if rows else [])
     if cluster is not None:
         cluster.close()
     local = Auditor(config)
