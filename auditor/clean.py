@@ -42,10 +42,21 @@ def remove_spans(text: str, findings: Iterable[Finding], family: str = CLEANED_F
     return _BLANK_RUNS.sub("\n\n", "".join(pieces)).strip("\n")
 
 
+MAX_PASSES = 3
+"""Removing a credit glued to a line can leave a remainder that is furniture itself
+("realtybizideas banner Embed from Getty Images"); stripping repeats until nothing is flagged,
+a few passes at most."""
+
+
 def strip_boilerplate(text: str, config: Config | None = None) -> str:
     """The article without the page furniture that the boilerplate rules find in it."""
     from auditor.api import audit
 
     base = config or Config()
     cleaning = base.with_overrides(select=("BPL", "LNG"), ignore=(), extend_select=())
-    return remove_spans(text, audit(text, config=cleaning).findings)
+    for _ in range(MAX_PASSES):
+        cleaned = remove_spans(text, audit(text, config=cleaning).findings)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
