@@ -267,7 +267,7 @@ def run_audit(args: argparse.Namespace) -> int:
     if show_card:
         render.render_terminal(audits_for_card, sys.stderr)
     if not args.quiet:
-        print(_summary_line(summary, config), file=sys.stderr)
+        print(_summary_line(summary), file=sys.stderr)
     return EXIT_FAILED if counter.failed else EXIT_OK
 
 
@@ -394,7 +394,7 @@ class _Counter:
         }
 
 
-def _summary_line(summary: dict[str, Any], config: Config) -> str:
+def _summary_line(summary: dict[str, Any]) -> str:
     rate = summary["records"] / summary["seconds"] if summary["seconds"] else 0.0
     return (
         f"{summary['records']} records: {summary['audited']} audited, {summary['errors']} "

@@ -27,6 +27,14 @@ class Span:
     end: int
     text: str
 
+    def trimmed(self) -> tuple[int, int]:
+        """(start, end) without the span's leading and trailing white space."""
+        text = self.text
+        return (
+            self.start + len(text) - len(text.lstrip()),
+            self.end - len(text) + len(text.rstrip()),
+        )
+
 
 _LINE = re.compile(r"[^\n]*")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -159,13 +167,24 @@ class Document:
         return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
     @cached_property
+    def tokens(self) -> list[str]:
+        """Runs of word characters of the folded text: the units of hashing and alignment,
+        finer than ``words`` ("open-air" is two), so a swap inside a compound is one token."""
+        return _HASH_TOKEN.findall(self.folded)
+
+    @cached_property
+    def token_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of each of ``tokens`` in the text."""
+        return [match.span() for match in _HASH_TOKEN.finditer(self.folded)]
+
+    @cached_property
     def token_hashes(self) -> np.ndarray:
         """CRC-32 of each run of word characters, case-folded ("open-air" is two tokens).
 
         Stable across processes and runs (unlike ``hash()``), so signatures computed in
         workers and saved in indexes agree; shared by the duplication and provenance checks.
         """
-        tokens = _HASH_TOKEN.findall(self.folded)
+        tokens = self.tokens
         return np.fromiter(
             map(zlib.crc32, map(_ENCODE, tokens)), dtype=np.uint64, count=len(tokens)
         )

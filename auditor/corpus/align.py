@@ -7,23 +7,10 @@ not sequences) and one text wholly inside a longer one is recognised (containmen
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import LCSseq, Levenshtein
-
-_TOKEN = re.compile(r"\w+")
-
-
-def tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """Alignment tokens: runs of word characters, so "open-air" aligns as "open", "air" and a
-    swap inside a compound is seen as the one word it is."""
-    words, spans = [], []
-    for match in _TOKEN.finditer(text):
-        words.append(match.group())
-        spans.append(match.span())
-    return words, spans
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,8 @@ import numpy as np
 
 from auditor.config import Config
 from auditor.corpus import banding, store
-from auditor.corpus.align import Overlap, overlap, substitutions, tokens
-from auditor.corpus.shingles import NUM_PERM, shingle_hashes, signature, word_hashes
+from auditor.corpus.align import Overlap, overlap, substitutions
+from auditor.corpus.shingles import NUM_PERM, shingle_hashes, signature
 from auditor.corpus.spool import TextSpool, compress
 from auditor.document import Document
 from auditor.family import CheckContext, CorpusVerdict, rule_finding
@@ -87,7 +87,8 @@ class Provenance:
         self.spool = TextSpool()
         self.ids: list[str] = []
         self.states: list[CopyState] = []
-        self._hashes = lru_cache(maxsize=4096)(self._word_hashes)
+        self._hashes = lru_cache(maxsize=4096)(self._token_hashes)
+        self._document = lru_cache(maxsize=64)(self._spooled_document)
         self.index_path = config.index
         self.saved: dict[str, int] = {}
         """Articles loaded from the saved index, by id: compared with, never reported on."""
@@ -276,7 +277,7 @@ class Provenance:
             theirs = np.mean([overlap(source_hashes, self._hashes(o)).similarity for o in others])
             if abs(mine - theirs) > SUPPORT_MARGIN:
                 return bool(mine < theirs)
-        copy_words, source_words = self._words(copy), self._words(source)
+        copy_words, source_words = self._document(copy).tokens, self._document(source).tokens
         swapped_in = [w for s in swaps for w in copy_words[s.start : s.end]]
         replaced = [w for s in swaps for w in source_words[s.origin_start : s.origin_end]]
         return mean_zipf(swapped_in) < mean_zipf(replaced) - SPUN_FREQUENCY_GAP
@@ -347,9 +348,9 @@ class Provenance:
         swap_rule = self.rules.get(ALIGNED_SUBSTITUTION)
         if swap_rule is None or edge.kind != "spun":
             return
-        text, origin_text = self.spool.read(str(copy)), self.spool.read(str(origin))
-        doc = Document(text)
-        spans, origin_spans = tokens(text)[1], tokens(origin_text)[1]
+        doc, origin_doc = self._document(copy), self._document(origin)
+        text, origin_text = doc.text, origin_doc.text
+        spans, origin_spans = doc.token_spans, origin_doc.token_spans
         for swap in substitutions(self._hashes(copy), self._hashes(origin)):
             start, end = spans[swap.start][0], spans[swap.end - 1][1]
             o_start, o_end = (
@@ -379,10 +380,10 @@ class Provenance:
         grams = {m: _gram_sets(np.array(self._hashes(m), dtype=np.uint64)) for m in members}
         for member in members:
             others = [m for m in members if m != member][:12]
-            text = self.spool.read(str(member))
-            doc = Document(text)
+            doc = self._document(member)
+            text = doc.text
             hashes = np.array(self._hashes(member), dtype=np.uint64)
-            starts = [span[0] for span in tokens(text)[1]]
+            starts = [span[0] for span in doc.token_spans]
             for line in doc.lines:
                 first = bisect.bisect_left(starts, line.start)
                 last = bisect.bisect_left(starts, line.end)
@@ -392,8 +393,7 @@ class Provenance:
                 mine = shingle_hashes(hashes[first:last], size)
                 carried = sum(np.isin(mine, grams[o][size - 1]).mean() >= 0.8 for o in others)
                 if carried / len(others) <= max_support:
-                    start = line.start + len(line.text) - len(line.text.lstrip())
-                    end = line.end - (len(line.text) - len(line.text.rstrip()))
+                    start, end = line.trimmed()
                     row, column = doc.line_col(start)
                     verdict.findings.setdefault(self.ids[member], []).append(
                         rule_finding(
@@ -408,15 +408,15 @@ class Provenance:
                         )
                     )
 
-    def _words(self, index: int) -> list[str]:
-        return tokens(self.spool.read(str(index)))[0]
+    def _spooled_document(self, index: int) -> Document:
+        return Document(self.spool.read(str(index)))
 
-    def _word_hashes(self, index: int) -> list[int]:
+    def _token_hashes(self, index: int) -> list[int]:
         stored = self.states[index].hashes
         if stored:
             array = np.frombuffer(stored, dtype=np.uint32)
-        else:  # an entry loaded from a saved index
-            array = word_hashes(self._words(index))
+        else:  # an entry loaded from a saved index: hash its text again
+            array = self._document(index).token_hashes
         hashes: list[int] = array.tolist()
         return hashes
 

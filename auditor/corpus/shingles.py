@@ -7,13 +7,10 @@ extend. CRC-32 of each lower-cased word is stable, fast, and 32 bits is all MinH
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
 from datasketch import MinHash
-
-from auditor.document import Document
 
 NUM_PERM = 128
 SEED = 1
@@ -23,12 +20,6 @@ SHINGLE = 3
 
 _MIX = np.uint64(0x9E3779B1)
 _MASK = np.uint64(0xFFFFFFFF)
-
-
-def word_hashes(words: Sequence[str]) -> np.ndarray:
-    """One stable 32-bit hash per word, case-folded, as uint64 for arithmetic headroom
-    (the same values as ``Document.token_hashes`` for the same tokens)."""
-    return Document(" ".join(words)).token_hashes
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE) -> np.ndarray:

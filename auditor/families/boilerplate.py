@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.config import Config
-from auditor.document import Document, Span
+from auditor.document import Document
 from auditor.family import CheckContext, CorpusVerdict, FamilyModule, Metrics, rule_finding
 from auditor.model import Finding
 from auditor.packs import Rule
@@ -47,7 +47,7 @@ _TOKEN = re.compile(r"\S+")
 def machine_identifiers(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     for line in context.doc.lines:
         if is_machine_line(line.text):
-            start, end = _stripped(line)
+            start, end = line.trimmed()
             yield context.finding(rule, start, end)
 
 
@@ -113,7 +113,7 @@ def edge_fragments(context: CheckContext, rule: Rule) -> Iterator[Finding]:
         if 0 < words <= max_words and not _TERMINAL.search(line.text):
             if is_machine_line(line.text):
                 continue  # BPL001 reports it
-            start, end = _stripped(line)
+            start, end = line.trimmed()
             yield context.finding(rule, start, end)
 
 
@@ -221,7 +221,7 @@ class TemplateLines:
                     long_middle.append(_fingerprint(text))
                 continue
             digest = _fingerprint(text)
-            start, end = _stripped(line)
+            start, end = line.trimmed()
             line_number, column = doc.line_col(start)
             candidates.append((digest, start, end, line_number, column))
             if len(text) >= STORY_MIN_CHARS and count * 0.2 <= index <= count * 0.8:
@@ -287,10 +287,3 @@ def _stories(ids: list[str], states: Mapping[str, _LineState]) -> dict[str, int]
         if count >= SAME_STORY_SHARED:
             parent[root(a)] = root(b)
     return {article_id: root(i) for i, article_id in enumerate(ids)}
-
-
-def _stripped(span: Span) -> tuple[int, int]:
-    text = span.text
-    start = span.start + (len(text) - len(text.lstrip()))
-    end = span.end - (len(text) - len(text.rstrip()))
-    return start, end

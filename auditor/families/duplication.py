@@ -72,7 +72,7 @@ def repeated_paragraphs(context: CheckContext, rule: Rule) -> Iterator[Finding]:
             continue
         key = _normal(unit.text)
         if key in first_seen:
-            yield context.finding(rule, *_trimmed(unit), first_line=first_seen[key])
+            yield context.finding(rule, *unit.trimmed(), first_line=first_seen[key])
         else:
             first_seen[key] = doc.line_col(unit.start)[0]
 
@@ -93,7 +93,7 @@ def near_repeats(context: CheckContext, rule: Rule) -> Iterator[Finding]:
             if score and texts[later] != texts[earlier]:
                 yield context.finding(
                     rule,
-                    *_trimmed(units[later]),
+                    *units[later].trimmed(),
                     first_line=doc.line_col(units[earlier].start)[0],
                     similarity=score / 100,
                 )
@@ -116,14 +116,9 @@ def restarted(context: CheckContext, rule: Rule) -> Iterator[Finding]:
             continue
         shared = len(headline & _content_words(unit.text)) / len(headline)
         if shared >= min_overlap:
-            yield context.finding(rule, *_trimmed(unit), overlap=shared)
+            yield context.finding(rule, *unit.trimmed(), overlap=shared)
             return
 
 
 def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in _STOPWORDS}
-
-
-def _trimmed(span: Span) -> tuple[int, int]:
-    text = span.text
-    return span.start + len(text) - len(text.lstrip()), span.end - len(text) + len(text.rstrip())
