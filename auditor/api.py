@@ -9,20 +9,10 @@ from typing import Any
 import pandas as pd
 
 from auditor.config import Config, FieldNames
-from auditor.engine import Auditor
+from auditor.engine import shared_auditor
 from auditor.frames import articles_frame
 from auditor.model import Article, ArticleAudit
 from auditor.readers import Record, record_from_mapping, resolve_source
-
-_AUDITORS: dict[str, Auditor] = {}
-
-
-def _auditor_for(config: Config | None) -> Auditor:
-    """One Auditor per configuration, so repeated calls do not recompile the packs."""
-    key = repr(config)
-    if key not in _AUDITORS:
-        _AUDITORS[key] = Auditor(config)
-    return _AUDITORS[key]
 
 
 def audit(
@@ -47,7 +37,7 @@ def audit(
         location=id,
         meta=meta,
     )
-    return _auditor_for(config).audit_record(article)
+    return shared_auditor(config).audit_record(article)
 
 
 def audit_frame(
@@ -72,7 +62,7 @@ def audit_frame(
     fields, columns = FieldNames.for_columns(
         text_col, id_col, source_col, url_col, published_col, title_col, frame.columns
     )
-    auditor = _auditor_for(config)
+    auditor = shared_auditor(config)
 
     def records() -> Iterator[Record]:
         rows = frame[columns].itertuples(index=False, name=None)

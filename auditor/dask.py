@@ -34,7 +34,7 @@ import pandas as pd
 from auditor.config import Config, FieldNames
 from auditor.corpus import banding
 from auditor.corpus.provenance import CopyState
-from auditor.engine import ArticleState, Auditor, Record
+from auditor.engine import ArticleState, Auditor, Record, shared_auditor
 from auditor.family import CorpusCheck
 from auditor.frames import articles_frame, findings_frame
 from auditor.model import Article, ArticleAudit
@@ -161,15 +161,6 @@ _PHASE_META = pd.DataFrame(
 )
 _BAND_META = pd.DataFrame({"key": pd.Series(dtype="uint64"), "position": pd.Series(dtype="int64")})
 _PAIR_META = pd.DataFrame({"a": pd.Series(dtype="int64"), "b": pd.Series(dtype="int64")})
-_AUDITORS: dict[str, Auditor] = {}
-
-
-def _auditor(config: Config) -> Auditor:
-    """One engine per worker process and configuration: packs compile once."""
-    key = repr(config)
-    if key not in _AUDITORS:
-        _AUDITORS[key] = Auditor(config)
-    return _AUDITORS[key]
 
 
 def _article_phase(
@@ -180,7 +171,7 @@ def _article_phase(
     columns: list[str],
     index_ids: bool,
 ) -> pd.DataFrame:
-    auditor = _auditor(config)
+    auditor = shared_auditor(config)
     records = []
     for position, (index, row) in enumerate(
         zip(part.index, part.itertuples(index=False, name=None), strict=True)
@@ -204,7 +195,7 @@ def _article_phase(
 
 def _band_rows(part: pd.DataFrame, config: Config) -> pd.DataFrame:
     """(band key, position) for every article that has a near-duplicate signature."""
-    check = _auditor(config)._corpus_collectors.get(PROVENANCE)
+    check = shared_auditor(config)._corpus_collectors.get(PROVENANCE)
     if check is None:
         return _BAND_META.iloc[:0]
     bands, rows = check.bands, check.rows  # type: ignore[attr-defined]

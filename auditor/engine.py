@@ -422,6 +422,18 @@ def _one_per_span(findings: list[Finding]) -> list[Finding]:
     return list(best.values())
 
 
+_SHARED: dict[str, Auditor] = {}
+
+
+def shared_auditor(config: Config | None = None) -> Auditor:
+    """One Auditor per configuration and process, so that repeated calls (the library's
+    ``audit``, Dask partitions) compile the packs once."""
+    key = repr(config or Config())
+    if key not in _SHARED:
+        _SHARED[key] = Auditor(config)
+    return _SHARED[key]
+
+
 def _metric_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     value = context.metrics.get(rule.metric or "")
     if not isinstance(value, int | float):
