@@ -3,10 +3,10 @@
     python bench/pack_matching.py [--articles 1000]
 
 All phrases of the spinner family (spinner collocations and words, tortured phrases, LLM stock
-phrases and style words: several thousand) are matched over generated news articles, once by
-the auditor's PhraseMatcher (pyahocorasick, one automaton) and once by a single
-re.IGNORECASE alternation of the same phrases between word boundaries, the way a pack is often
-first written. Both run in this process on the same articles; the matches are compared.
+phrases and style words, the thesaurus lexicon: tens of thousands) are matched over generated
+news articles, once by the auditor's PhraseMatcher (pyahocorasick, one automaton) and once by a
+single re.IGNORECASE alternation of the same phrases between word boundaries, the way a pack
+is often first written. Both run in this process on the same articles; the matches are compared.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate
 
+from auditor.families.spinner import lexicon_entries
 from auditor.matching import PhraseMatcher, fold
 from auditor.registry import load_registry
 
@@ -29,7 +30,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     args = parser.parse_args()
     rules = [r for r in load_registry().rules.values() if r.family == "spinner"]
-    phrases = sorted({p for r in rules for p in (*r.phrases, *r.swaps)})
+    lexicons = [phrase for r in rules for phrase, _ in lexicon_entries(r.option("lexicon", ""))]
+    phrases = sorted({p for r in rules for p in (*r.phrases, *r.swaps)} | set(lexicons))
     texts = [a.text for a in generate(args.articles, seed=7)]
 
     started = time.perf_counter()

@@ -34,11 +34,11 @@ def _lexicon(rule: Rule) -> PhraseMatcher[tuple[str, float]]:
     once per process. One string parses far faster than 30,000 TOML keys."""
     lexicon: str = rule.option("lexicon", "")
     if lexicon not in _lexicons:
-        _lexicons[lexicon] = PhraseMatcher(_entries(lexicon))
+        _lexicons[lexicon] = PhraseMatcher(lexicon_entries(lexicon))
     return _lexicons[lexicon]
 
 
-def _entries(lexicon: str) -> Iterator[tuple[str, tuple[str, float]]]:
+def lexicon_entries(lexicon: str) -> Iterator[tuple[str, tuple[str, float]]]:
     for line in lexicon.splitlines():
         if line.strip():
             phrase, plain, weight = line.split("\t")
