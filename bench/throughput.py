@@ -34,7 +34,13 @@ print(f"{elapsed} {self_kb} {children_kb}", file=sys.stderr)
 """
 
 
-def measure(path: Path, jobs: int, select: str | None = None) -> dict[str, float]:
+CORPUS_RULES = "BPL012,BPL014,DUP010,SPN030"
+"""The corpus phase's rules: ignoring them leaves the article phase, which streams."""
+
+
+def measure(
+    path: Path, jobs: int, select: str | None = None, ignore: str | None = None
+) -> dict[str, float]:
     args = [
         "audit",
         str(path),
@@ -53,6 +59,8 @@ def measure(path: Path, jobs: int, select: str | None = None) -> dict[str, float
     ]
     if select:
         args += ["--select", select]
+    if ignore:
+        args += ["--ignore", ignore]
     done = subprocess.run(
         [sys.executable, "-c", RUN, *args], capture_output=True, text=True, check=True
     )
@@ -94,6 +102,17 @@ def main() -> None:
     for name, ms in costs.items():
         print(f"  {name:<16} {ms:6.2f} ms/article")
     results["family_ms"] = costs
+
+    peers = peer_costs(args.sample)
+    if peers:
+        print(f"\npeer, the same {args.sample} articles in this process:")
+        for name, ms in peers.items():
+            print(f"  {name:<58} {ms:7.2f} ms/article  {1000 / ms:7.1f} docs/s")
+        ours = peers["auditor, article phase (all default article rules)"]
+        for name, ms in peers.items():
+            if name.startswith("datatrove"):
+                print(f"  auditor is {ms / ours:.1f}x faster than {name}")
+        results["peers_ms"] = peers
     (OUT / "throughput.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
@@ -116,6 +135,62 @@ def family_costs(count: int) -> dict[str, float]:
         label = f"{family.prefix} {family.name}" if family.prefix != "AUD" else "engine alone"
         costs[label] = (time.perf_counter() - started) / count * 1000
     return costs
+
+
+def peer_costs(count: int) -> dict[str, float]:
+    """datatrove's four heuristic filters against the auditor's article phase, one core each,
+    on the same articles. Empty when datatrove (and the spaCy tokenizer it needs) is missing."""
+    try:
+        from datatrove.data import Document
+        from datatrove.pipeline.filters import (
+            C4QualityFilter,
+            FineWebQualityFilter,
+            GopherQualityFilter,
+            GopherRepetitionFilter,
+        )
+    except ImportError:
+        print("\npeer skipped: pip install datatrove spacy")
+        return {}
+    from corpus import generate
+
+    from auditor import Auditor, Config
+
+    articles = list(generate(count, seed=1))
+    filters = [
+        GopherQualityFilter(),
+        GopherRepetitionFilter(),
+        C4QualityFilter(),
+        FineWebQualityFilter(),
+    ]
+    auditor = Auditor(Config(ignore=tuple(CORPUS_RULES.split(","))))
+    for article in articles[:20]:  # imports, tokenizers, compiled packs
+        auditor.audit_record(article)
+        for f in filters:
+            f.filter(Document(text=article.text, id=article.id))
+
+    def passes(result: object) -> bool:
+        return result[0] if isinstance(result, tuple) else bool(result)
+
+    started = time.perf_counter()
+    for article in articles:
+        auditor.audit_record(article)
+    ours = time.perf_counter() - started
+    started = time.perf_counter()
+    for article in articles:
+        for f in filters:
+            f.filter(Document(text=article.text, id=article.id))
+    every = time.perf_counter() - started
+    started = time.perf_counter()
+    for article in articles:
+        for f in filters:
+            if not passes(f.filter(Document(text=article.text, id=article.id))):
+                break
+    chain = time.perf_counter() - started
+    return {
+        "auditor, article phase (all default article rules)": ours / count * 1000,
+        "datatrove, Gopher quality + repetition, C4, FineWeb": every / count * 1000,
+        "datatrove, the same chain stopping at the first failure": chain / count * 1000,
+    }
 
 
 if __name__ == "__main__":
