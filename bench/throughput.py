@@ -149,7 +149,7 @@ def peer_costs(count: int) -> dict[str, float]:
             GopherRepetitionFilter,
         )
     except ImportError:
-        print("\npeer skipped: pip install datatrove spacy")
+        print("\npeer skipped: pip install -e '.[peers]' (datatrove and spaCy)")
         return {}
     from corpus import generate
 
