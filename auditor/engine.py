@@ -20,7 +20,6 @@ from functools import cached_property
 from typing import Any
 
 from auditor.config import Config, ConfigError
-from auditor.corpus import SHARED_CHECKS
 from auditor.document import Document
 from auditor.family import (
     CheckContext,
@@ -388,16 +387,10 @@ class Auditor:
         """One factory per corpus check; a shared check gets every rule bound to it."""
         grouped: dict[str, tuple[CorpusFactory, list[Rule]]] = {}
         for rule in self.rules:
-            if rule.kind != "python" or rule.check is None:
-                continue
-            module = self.registry.modules.get(rule.family)
-            if module is not None and rule.check in module.corpus_checks:
-                key, factory = f"{rule.family}.{rule.check}", module.corpus_checks[rule.check]
-            elif rule.check in SHARED_CHECKS:
-                key, factory = rule.check, SHARED_CHECKS[rule.check]
-            else:
-                continue
-            grouped.setdefault(key, (factory, []))[1].append(rule)
+            bound = self.registry.corpus_check(rule)
+            if bound is not None:
+                key, factory = bound
+                grouped.setdefault(key, (factory, []))[1].append(rule)
         return {
             key: _bind(factory, rules, self.config) for key, (factory, rules) in grouped.items()
         }

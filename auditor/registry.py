@@ -19,7 +19,7 @@ from pathlib import Path
 
 from auditor import families as families_package
 from auditor.corpus import SHARED_CHECKS
-from auditor.family import FamilyModule
+from auditor.family import CorpusFactory, FamilyModule
 from auditor.packs import Family, PackError, Rule, builtin_rules_dir, load_pack, pack_files
 
 _EXACT = 1_000
@@ -43,6 +43,18 @@ class Registry:
 
     def family_of(self, rule: Rule) -> Family:
         return self.families[rule.family]
+
+    def corpus_check(self, rule: Rule) -> tuple[str, CorpusFactory] | None:
+        """The corpus check a rule is bound to, under the key its instances share (a family's
+        own check, or a shared one such as provenance); None for an article rule."""
+        if rule.kind != "python" or rule.check is None:
+            return None
+        module = self.modules.get(rule.family)
+        if module is not None and rule.check in module.corpus_checks:
+            return f"{rule.family}.{rule.check}", module.corpus_checks[rule.check]
+        if rule.check in SHARED_CHECKS:
+            return rule.check, SHARED_CHECKS[rule.check]
+        return None
 
     def ordered_families(self) -> list[Family]:
         return sorted(self.families.values(), key=lambda family: (family.order, family.prefix))

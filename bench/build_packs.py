@@ -153,30 +153,16 @@ spun, never counted towards the judgement."""
 MAX_WEIGHT = 2.0
 PHRASE_WEIGHT = 2.0
 _POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+# fmt: off
 _DETACH = {
-    "n": [
-        ("s", "", "s"),
-        ("ses", "s", "s"),
-        ("xes", "x", "s"),
-        ("zes", "z", "s"),
-        ("ches", "ch", "s"),
-        ("shes", "sh", "s"),
-        ("men", "man", "s"),
-        ("ies", "y", "s"),
-    ],
-    "v": [
-        ("s", "", "s"),
-        ("ies", "y", "s"),
-        ("es", "e", "s"),
-        ("es", "", "s"),
-        ("ed", "e", "ed"),
-        ("ed", "", "ed"),
-        ("ing", "e", "ing"),
-        ("ing", "", "ing"),
-    ],
+    "n": [("s", "", "s"), ("ses", "s", "s"), ("xes", "x", "s"), ("zes", "z", "s"),
+          ("ches", "ch", "s"), ("shes", "sh", "s"), ("men", "man", "s"), ("ies", "y", "s")],
+    "v": [("s", "", "s"), ("ies", "y", "s"), ("es", "e", "s"), ("es", "", "s"),
+          ("ed", "e", "ed"), ("ed", "", "ed"), ("ing", "e", "ing"), ("ing", "", "ing")],
     "a": [("er", "", "er"), ("est", "", "est"), ("er", "e", "er"), ("est", "e", "est")],
     "r": [],
 }
+# fmt: on
 """WordNet's own detachment rules (morphy): inflected form -> lemma, with the inflection."""
 
 

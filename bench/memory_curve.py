@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import CORPUS_RULES, OUT
+from throughput import OUT, audit_args, corpus_rules
 
 
 def rss_mb(pid: int) -> float:
@@ -54,12 +54,8 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=10.0, help="seconds between samples")
     args = parser.parse_args()
     output = OUT / "memory-curve-audits.jsonl"
-    command = [
-        *(sys.executable, "-m", "auditor.cli", "audit", str(args.corpus)),
-        *("--format", "jsonl", "-o", str(output), "--jobs", str(args.jobs)),
-        *("--ignore", CORPUS_RULES, "--fail-on", "never", "--fail-under", "0", "-q"),
-        "--isolated",
-    ]
+    cli = audit_args(args.corpus, str(output), args.jobs, ignore=corpus_rules())
+    command = [sys.executable, "-m", "auditor.cli", *cli]
     started = time.perf_counter()
     process = subprocess.Popen(command)
     samples = []

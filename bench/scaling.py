@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_jsonl
-from throughput import CORPUS_RULES, OUT, measure
+from throughput import OUT, corpus_rules, measure
 
 
 def main() -> None:
@@ -31,6 +31,7 @@ def main() -> None:
     jobs = [int(n) for n in args.jobs.split(",")]
     OUT.mkdir(exist_ok=True)
     rows = []
+    ignore = corpus_rules()
     for size in sizes:
         corpus = OUT / f"generated-{size}.jsonl"
         if not corpus.exists():
@@ -38,7 +39,7 @@ def main() -> None:
             write_jsonl(corpus, size)
             print(f"generated {size:,} articles in {time.perf_counter() - started:.0f} s")
         for n in jobs:
-            r = measure(corpus, n, ignore=CORPUS_RULES)
+            r = measure(corpus, n, ignore=ignore)
             row = {
                 "articles": size,
                 "jobs": n,

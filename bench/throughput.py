@@ -34,33 +34,32 @@ print(f"{elapsed} {self_kb} {children_kb}", file=sys.stderr)
 """
 
 
-CORPUS_RULES = "BPL012,BPL014,DUP010,SPN030"
-"""The corpus phase's rules: ignoring them leaves the article phase, which streams."""
+def corpus_rules() -> str:
+    """The corpus phase's rules, comma-separated: ignoring them leaves the article phase,
+    which streams."""
+    from auditor.registry import load_registry
+
+    registry = load_registry()
+    return ",".join(c for c, r in registry.rules.items() if registry.corpus_check(r))
+
+
+def audit_args(
+    path: Path, output: str, jobs: int, select: str | None = None, ignore: str | None = None
+) -> list[str]:
+    """The CLI arguments of a measured run: JSONL out, no policy, no progress, no config."""
+    args = [str(path), "--format", "jsonl", "-o", output, "--jobs", str(jobs)]
+    args += ["--fail-on", "never", "--fail-under", "0", "-q", "--isolated"]
+    if select:
+        args += ["--select", select]
+    if ignore:
+        args += ["--ignore", ignore]
+    return ["audit", *args]
 
 
 def measure(
     path: Path, jobs: int, select: str | None = None, ignore: str | None = None
 ) -> dict[str, float]:
-    args = [
-        "audit",
-        str(path),
-        "--format",
-        "jsonl",
-        "-o",
-        "/dev/null",
-        "--jobs",
-        str(jobs),
-        "--fail-on",
-        "never",
-        "--fail-under",
-        "0",
-        "-q",
-        "--isolated",
-    ]
-    if select:
-        args += ["--select", select]
-    if ignore:
-        args += ["--ignore", ignore]
+    args = audit_args(path, "/dev/null", jobs, select, ignore)
     done = subprocess.run(
         [sys.executable, "-c", RUN, *args], capture_output=True, text=True, check=True
     )
@@ -162,7 +161,7 @@ def peer_costs(count: int) -> dict[str, float]:
         C4QualityFilter(),
         FineWebQualityFilter(),
     ]
-    auditor = Auditor(Config(ignore=tuple(CORPUS_RULES.split(","))))
+    auditor = Auditor(Config(ignore=tuple(corpus_rules().split(","))))
     for article in articles[:20]:  # imports, tokenizers, compiled packs
         auditor.audit_record(article)
         for f in filters:
