@@ -12,7 +12,6 @@ import fnmatch
 import itertools
 import multiprocessing
 import os
-import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -41,6 +40,7 @@ from auditor.model import (
     Rejected,
 )
 from auditor.packs import Family, Rule
+from auditor.patterns import RulePattern
 from auditor.registry import Registry, Selection, SelectionError, load_registry
 from auditor.scoring import Policy, family_score, grade, overall_score
 
@@ -59,7 +59,7 @@ class _FamilyPlan:
     module: FamilyModule | None
     checks: list[tuple[Rule, CheckFunction]] = field(default_factory=list)
     metric_rules: list[Rule] = field(default_factory=list)
-    patterns: list[tuple[Rule, re.Pattern[str]]] = field(default_factory=list)
+    patterns: list[tuple[Rule, RulePattern]] = field(default_factory=list)
     phrases: PhraseMatcher[tuple[Rule, str | None]] | None = None
 
     def run(self, context: CheckContext) -> list[Finding]:
@@ -77,8 +77,8 @@ class _FamilyPlan:
             # folded: lower-case patterns on the case-folded text (same offsets), much faster
             # than re.IGNORECASE on the original
             text = doc.folded if rule.option("folded", False) else doc.text
-            for found in pattern.finditer(text):
-                if found.end() > found.start() and not (quoted and doc.in_quote(found.start())):
+            for found in pattern.finditer(text, doc.line_starts):
+                if not (quoted and doc.in_quote(found.start())):
                     findings.append(context.finding(rule, found.start(), found.end()))
         if self.phrases is not None:
             for match in self.phrases.find(doc.folded):
@@ -377,8 +377,7 @@ class Auditor:
                 entries.extend((phrase, (rule, None)) for phrase in rule.phrases)
                 entries.extend((spun, (rule, original)) for spun, original in rule.swaps.items())
                 if rule.patterns:
-                    joined = "|".join(f"(?:{p})" for p in rule.patterns)
-                    plan.patterns.append((rule, re.compile(joined, re.MULTILINE)))
+                    plan.patterns.append((rule, RulePattern.compile(rule.patterns)))
         for name, entries in phrase_entries.items():
             plans[name].phrases = PhraseMatcher(entries)
         return sorted(plans.values(), key=lambda p: (p.family.order, p.family.prefix))
