@@ -75,3 +75,21 @@ def test_the_reduced_dictionary_counts_the_same_syllables_as_cmudict():
         if sum(phone[-1].isdigit() for phone in pronunciations[0]) != len(reduced[word][0])
     ]
     assert differing == []
+
+
+def test_the_fast_counter_gives_textstats_own_counts(seed_text):
+    from auditor.registry import load_registry
+    from auditor.textstat_offline import count_syllables, load_textstat, textstat_count_syllables
+
+    textstat = load_textstat()
+    examples = [t for rule in load_registry().rules.values() for t in (*rule.valid, *rule.invalid)]
+    texts = [seed_text(p) for p in ("000", "001", "002", "003", "004")] + examples
+    texts.append("Zelenskyy's ATACMS-strikes: qwxz blorptastic unhyphenatable words.")
+    for text in texts:
+        assert count_syllables(text, "en_US") == textstat_count_syllables(text, "en_US"), text
+    assert sum(count_syllables(t, "en_US") for t in texts) > 5000
+    assert textstat.syllable_count(texts[0]) == textstat_count_syllables(texts[0], "en_US")
+    # other languages keep textstat's own counter (pyphen only, no English table)
+    assert count_syllables("hablamos mañana", "es") == textstat_count_syllables(
+        "hablamos mañana", "es"
+    )
