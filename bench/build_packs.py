@@ -150,6 +150,9 @@ MAX_EVIDENCE_ZIPF = 4.0
 MIN_EVIDENCE_GAP = 1.0
 """Looser bounds for words listed with weight 0: shown as evidence in an article already judged
 spun, never counted towards the judgement."""
+MIN_WORD_LENGTH = 3
+"""WordNet's one- and two-letter lemmas are abbreviations and symbols ("yr", "ra", "ut"), which
+spinners do not write; as automaton keys they also match inside every other word."""
 MAX_WEIGHT = 2.0
 PHRASE_WEIGHT = 2.0
 _POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
@@ -256,7 +259,9 @@ def thesaurus_words(wordnet: WordNet, zipf: Callable[[str], float]) -> dict[str,
     table: dict[str, tuple[str, float]] = {}
     lemmas = {lemma for lemma, _ in wordnet.senses}  # with those too rare for wordfreq's list
     for word in sorted(set(wordfreq.top_n_list("en", 200_000)) | lemmas):
-        if not word.isalpha() or not word.islower() or zipf(word) > MAX_EVIDENCE_ZIPF:
+        if len(word) < MIN_WORD_LENGTH or not word.isalpha() or not word.islower():
+            continue
+        if zipf(word) > MAX_EVIDENCE_ZIPF:
             continue
         candidates = {
             form
