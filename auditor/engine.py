@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.config import Config, ConfigError
 from auditor.document import Document
@@ -41,6 +41,7 @@ from auditor.model import (
 )
 from auditor.packs import Family, Rule
 from auditor.patterns import RulePattern
+from auditor.prefilter import Prefilter
 from auditor.registry import Registry, Selection, SelectionError, load_registry
 from auditor.scoring import Policy, family_score, grade, overall_score
 
@@ -51,6 +52,14 @@ BATCH_SIZE = 64
 """Articles per task sent to a worker: large enough to amortise pickling, small enough to stream."""
 
 
+class _PatternScan(NamedTuple):
+    rule: Rule
+    pattern: RulePattern
+    folded: bool
+    position: int
+    """Position among the family's patterns on the same text, as the prefilter numbers them."""
+
+
 @dataclass
 class _FamilyPlan:
     """The selected rules of one family, compiled once per process."""
@@ -59,8 +68,23 @@ class _FamilyPlan:
     module: FamilyModule | None
     checks: list[tuple[Rule, CheckFunction]] = field(default_factory=list)
     metric_rules: list[Rule] = field(default_factory=list)
-    patterns: list[tuple[Rule, RulePattern]] = field(default_factory=list)
+    patterns: list[_PatternScan] = field(default_factory=list)
+    prefilters: dict[bool, Prefilter] = field(default_factory=dict)
     phrases: PhraseMatcher[tuple[Rule, str | None]] | None = None
+
+    def add_patterns(self, rule: Rule) -> None:
+        # folded: lower-case patterns on the case-folded text (same offsets), much faster
+        # than re.IGNORECASE on the original
+        folded = bool(rule.option("folded", False))
+        position = sum(1 for scan in self.patterns if scan.folded == folded)
+        self.patterns.append(
+            _PatternScan(rule, RulePattern.compile(rule.patterns), folded, position)
+        )
+
+    def build_prefilters(self) -> None:
+        for folded in {scan.folded for scan in self.patterns}:
+            sources = [s.pattern.regex.pattern for s in self.patterns if s.folded == folded]
+            self.prefilters[folded] = Prefilter(sources)
 
     def run(self, context: CheckContext) -> list[Finding]:
         """Metrics, Python checks, patterns and phrases; then the family's finalizers, which
@@ -72,11 +96,15 @@ class _FamilyPlan:
         findings: list[Finding] = []
         for rule, check in self.checks:
             findings.extend(check(context, rule))
-        for rule, pattern in self.patterns:
+        possible = {
+            folded: prefilter.candidates(doc.folded if folded else doc.text)
+            for folded, prefilter in self.prefilters.items()
+        }
+        for rule, pattern, folded, position in self.patterns:
+            if position not in possible[folded]:
+                continue  # the prefilter proved the rule has no match here
             quoted = bool(rule.option("outside_quotes", False))
-            # folded: lower-case patterns on the case-folded text (same offsets), much faster
-            # than re.IGNORECASE on the original
-            text = doc.folded if rule.option("folded", False) else doc.text
+            text = doc.folded if folded else doc.text
             for found in pattern.finditer(text, doc.line_starts):
                 if not (quoted and doc.in_quote(found.start())):
                     findings.append(context.finding(rule, found.start(), found.end()))
@@ -377,9 +405,11 @@ class Auditor:
                 entries.extend((phrase, (rule, None)) for phrase in rule.phrases)
                 entries.extend((spun, (rule, original)) for spun, original in rule.swaps.items())
                 if rule.patterns:
-                    plan.patterns.append((rule, RulePattern.compile(rule.patterns)))
+                    plan.add_patterns(rule)
         for name, entries in phrase_entries.items():
             plans[name].phrases = PhraseMatcher(entries)
+        for plan in plans.values():
+            plan.build_prefilters()
         return sorted(plans.values(), key=lambda p: (p.family.order, p.family.prefix))
 
     def _corpus_plan(self) -> dict[str, Callable[[], CorpusCheck]]:

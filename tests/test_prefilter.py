@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import builtins
+import functools
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import auditor.prefilter
+from auditor import Auditor, Config
+from auditor.model import Article
+from auditor.prefilter import Prefilter, widen
+from auditor.registry import load_registry
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "widened"),
+    [
+        (r"\bword\b", "wo[rR]d"),  # boundaries dropped; no fold extras for w, o, r, d
+        (r"[\w.'’-]", r"[\x{80}-\x{10ffff}\w.'’-]"),  # every class takes all non-ASCII
+        (r"[]a]", r"[]\x{80}-\x{10ffff}a]"),  # after a leading ], which is a member
+        (r"[^\w\n]", r"[^\w\n]"),  # negated classes are wider with ASCII classes already
+        (r"\d{1,3}", r"[\d\x{80}-\x{10ffff}]{1,}"),
+        (r"x{,40}", "x{0,}"),
+        (r"(?i:ação)", "(?i:a[çÇ][ãÃ]o)"),  # Hyperscan only folds ASCII without UCP
+        (r"(?P<n>k)(?<=s)", "(?P<n>[k\u212a])(?<=[s\u017f])"),  # Kelvin sign, long s
+        (r"\u00a0\U0001F300", r"\x{00a0}\x{0001F300}"),
+    ],
+)
+def test_widening_keeps_syntax_and_accepts_more(pattern, widened):
+    assert widen(pattern).replace("[rR]", "r") == widened.replace("[rR]", "r")
+
+
+def test_without_hyperscan_every_rule_is_scanned(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_hyperscan(name, *args, **kwargs):
+        if name == "hyperscan":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_hyperscan)
+    prefilter = Prefilter(["^Source:", "^Photo:"], build_after=0)
+    assert list(prefilter.candidates("no furniture here")) == [0, 1]
+    assert not prefilter.active
+
+
+def test_the_automaton_waits_for_enough_articles():
+    pytest.importorskip("hyperscan")
+    prefilter = Prefilter(["^Source:"], build_after=2)
+    for _ in range(2):
+        assert list(prefilter.candidates("plain text")) == [0]
+        assert not prefilter.active
+    assert list(prefilter.candidates("plain text")) == []
+    assert prefilter.active
+
+
+@functools.cache
+def pack_sources(folded: bool) -> list[tuple[str, str]]:
+    """(code, joined regex) of every pack rule with patterns, per kind of text."""
+    auditor = Auditor(Config())
+    return [
+        (scan.rule.code, scan.pattern.regex.pattern)
+        for plan in auditor._plans
+        for scan in plan.patterns
+        if scan.folded == folded
+    ]
+
+
+@functools.cache
+def built(folded: bool) -> Prefilter:
+    return Prefilter([source for _, source in pack_sources(folded)], build_after=0)
+
+
+def texts() -> list[str]:
+    registry = load_registry()
+    examples = [t for rule in registry.rules.values() for t in (*rule.valid, *rule.invalid)]
+    seeds = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    return [*seeds, *examples, "\n".join(examples), " ".join(examples).upper()]
+
+
+def assert_superset(prefilter: Prefilter, sources: list[tuple[str, str]], text: str) -> None:
+    candidates = prefilter.candidates(text)
+    for position, (code, source) in enumerate(sources):
+        if re.search(source, text, re.MULTILINE):
+            assert position in candidates, (code, text[:200])
+
+
+@pytest.mark.parametrize("folded", [False, True])
+def test_no_rule_with_a_match_is_ruled_out(folded):
+    pytest.importorskip("hyperscan")
+    sources, prefilter = pack_sources(folded), built(folded)
+    ruled_out = 0
+    for text in texts():
+        text = text.lower() if folded else text
+        assert_superset(prefilter, sources, text)
+        ruled_out += len(sources) - len(prefilter.candidates(text))
+    assert prefilter.active and ruled_out > 0  # it filters, and never wrongly
+
+
+LETTERS = st.sampled_from(
+    [
+        *"aeiksAEIKS .,:;!?'\"’“”-–—/|()[]@#©ⓒ»›\n\t\u00a0\u212a\u017f\u0131ÇçÃãÉé0123456789",
+        *("Photo", "Credit", "Source", "says", "Reuters", "copyright", "http://", "Read more"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LETTERS, max_size=60).map("".join))
+def test_no_rule_with_a_match_is_ruled_out_on_odd_text(text):
+    pytest.importorskip("hyperscan")
+    for folded in (False, True):
+        assert_superset(built(folded), pack_sources(folded), text.lower() if folded else text)
+
+
+def test_audits_are_the_same_with_the_prefilter(monkeypatch):
+    pytest.importorskip("hyperscan")
+    articles = [Article(id=str(i), text=text) for i, text in enumerate(texts())]
+    config = Config(select=("BPL", "HDG", "LNG"))  # the families with pattern rules
+    monkeypatch.setattr(auditor.prefilter, "BUILD_AFTER", len(articles) + 1)
+    plain_auditor = Auditor(config)
+    plain = [plain_auditor.audit_record(a) for a in articles]
+    assert not any(p.active for plan in plain_auditor._plans for p in plan.prefilters.values())
+    monkeypatch.setattr(auditor.prefilter, "BUILD_AFTER", 0)
+    filtered_auditor = Auditor(config)
+    filtered = [filtered_auditor.audit_record(a) for a in articles]
+    assert all(p.active for plan in filtered_auditor._plans for p in plan.prefilters.values())
+    assert filtered == plain
+    assert sum(len(a.findings) for a in plain) > 100
