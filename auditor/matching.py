@@ -43,7 +43,9 @@ class PhraseMatcher(Generic[T]):
         for phrase, value in phrases:
             key = " ".join(fold(phrase).split())
             if key and key not in self._automaton:
-                self._automaton.add_word(key, (len(key), value))
+                # a key that starts (ends) with a letter or digit needs a word boundary there
+                entry = (len(key), value, key[0].isalnum(), key[-1].isalnum())
+                self._automaton.add_word(key, entry)
                 self.size += 1
         if self.size:
             self._automaton.make_automaton()
@@ -53,20 +55,18 @@ class PhraseMatcher(Generic[T]):
         if not self.size:
             return
         candidates = []
-        for last, (length, value) in self._automaton.iter(folded):
+        final = len(folded) - 1
+        for last, (length, value, bounded_start, bounded_end) in self._automaton.iter(folded):
             start = last + 1 - length
-            if _bounded(folded, start, last + 1):
-                candidates.append((start, -length, value))
+            # inline: this loop sees every occurrence of every key, most of them inside words
+            if bounded_end and last < final and folded[last + 1].isalnum():
+                continue
+            if bounded_start and start and folded[start - 1].isalnum():
+                continue
+            candidates.append((start, -length, value))
         candidates.sort(key=lambda item: (item[0], item[1]))
         reached = 0
         for start, negative_length, value in candidates:
             if start >= reached:
                 reached = start - negative_length
                 yield Match(start, reached, value)
-
-
-def _bounded(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    first, last = text[start], text[end - 1]
-    return not ((first.isalnum() and before.isalnum()) or (last.isalnum() and after.isalnum()))
