@@ -94,11 +94,8 @@ def evaluate_language(eval_dir: Path) -> str:
             compared += 1
             agree += audit.metrics.get("language") == full
             for passage in language._passages(Document(text)):
-                words = language._LETTER_WORD.findall(passage.text.lower())
                 total += 1
-                fast += len(words) >= language.MIN_FAST_PATH_WORDS and (
-                    language._english_density(words) >= language.ENGLISH_DENSITY
-                )
+                fast += language.fast_english(language._LETTER_WORD.findall(passage.text.lower()))
         rows.append([name, len(records), codes["LNG001"], codes["LNG002"], codes["LNG004"]])
     listed = ", ".join(f"{source} ({lang})" for (source, lang), _ in sorted(foreign.items()))
     return "\n\n".join(

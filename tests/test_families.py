@@ -41,3 +41,21 @@ def test_text_without_letters_is_undetermined_and_english_rules_still_run():
     assert "LNG004" in {f.code for f in result.findings}
     assert result.metrics["language"] is None
     assert "readability" in result.family_scores
+
+
+def test_thin_english_passages_skip_langdetect_but_other_languages_do_not(monkeypatch):
+    from auditor.families import language
+
+    asked: list[str] = []
+    monkeypatch.setattr(language, "detect", lambda text: asked.append(text) or ("xx", 1.0))
+    # a standings table: too few function words for the first test, but the one it has is
+    # English and no other language's are there
+    table = "Standings: Ferrari Leclerc Sainz, Mercedes Hamilton Russell, McLaren Norris Piastri"
+    table += " and Red Bull Verstappen"
+    words = language._LETTER_WORD.findall(table.lower())
+    assert language._english_density(words) >= language.LOW_ENGLISH_DENSITY
+    assert language._english_density(words) < language.ENGLISH_DENSITY
+    assert language._identify(table) == ("en", 1.0) and asked == []
+    # the same density of English words among Spanish ones is not enough
+    spanish = "The Ferrari de Leclerc ganó la carrera con una ventaja de 10 segundos sobre Mercedes"
+    assert language._identify(spanish) == ("xx", 1.0) and asked == [spanish]

@@ -39,6 +39,21 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
     than also more about after into could other some these those should while did does""".split()
 )
 ENGLISH_DENSITY = 0.12
+# Function words of other Latin-script languages that are not English words ("as", "do", "die",
+# "de", "van" are left out: English has them, or English names do). A passage with a few
+# English function words and none of these is English too: lists, tables and captions are
+# thin in function words, and other languages' prose is never without its own.
+_OTHER_FUNCTION_WORDS = frozenset(
+    """der und ist nicht das mit sich auch auf für von den dem des ein eine zu wird werden sind
+    le la les est une pour dans que qui pas sur avec du au aux sont ce cette nous vous
+    el los las del por para con una es se su al lo como más pero
+    os da dos das em um uma não é são pela pelo mais
+    il della che per non sono gli nel alla anche
+    het een niet dat voor zijn ook wordt
+    och att det som för med är inte på av
+    yang dan di ini itu dengan untuk tidak dari dalam""".split()
+)
+LOW_ENGLISH_DENSITY = 0.06
 MIN_FAST_PATH_WORDS = 8
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 
@@ -156,10 +171,19 @@ def _cut(span: Span) -> Span:
 
 
 def _identify(text: str) -> tuple[str | None, float]:
-    words = _LETTER_WORD.findall(text.lower())
-    if len(words) >= MIN_FAST_PATH_WORDS and _english_density(words) >= ENGLISH_DENSITY:
+    if fast_english(_LETTER_WORD.findall(text.lower())):
         return "en", 1.0
     return detect(text)
+
+
+def fast_english(words: list[str]) -> bool:
+    """Whether a passage's lower-cased words are English without asking langdetect."""
+    if len(words) < MIN_FAST_PATH_WORDS:
+        return False
+    density = _english_density(words)
+    return density >= ENGLISH_DENSITY or (
+        density >= LOW_ENGLISH_DENSITY and _OTHER_FUNCTION_WORDS.isdisjoint(words)
+    )
 
 
 def _english_density(words: list[str]) -> float:
