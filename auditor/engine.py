@@ -81,7 +81,7 @@ class _FamilyPlan:
             _PatternScan(rule, RulePattern.compile(rule.patterns), folded, position)
         )
 
-    def build_prefilters(self) -> None:
+    def prepare_prefilters(self) -> None:
         for folded in {scan.folded for scan in self.patterns}:
             sources = [s.pattern.regex.pattern for s in self.patterns if s.folded == folded]
             self.prefilters[folded] = Prefilter(sources)
@@ -409,7 +409,7 @@ class Auditor:
         for name, entries in phrase_entries.items():
             plans[name].phrases = PhraseMatcher(entries)
         for plan in plans.values():
-            plan.build_prefilters()
+            plan.prepare_prefilters()
         return sorted(plans.values(), key=lambda p: (p.family.order, p.family.prefix))
 
     def _corpus_plan(self) -> dict[str, Callable[[], CorpusCheck]]:

@@ -9,7 +9,7 @@ boundaries dropped, bounded repeats opened, lookarounds approximated by Hypersca
 mode). A rule it rules out has no match; the rules it lets through run in ``re`` as before. The
 findings are the same with or without it.
 
-Building the automaton takes about a second, so it is built once a process has audited
+Building the automaton takes about 1.5 s, so it is built once a process has audited
 ``BUILD_AFTER`` articles: small runs never pay for it. Without the ``hyperscan`` package (wheels
 exist for x86-64 Linux) every rule is scanned.
 """

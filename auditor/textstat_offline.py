@@ -38,8 +38,8 @@ def _syllable_counts() -> dict[str, int]:
 
 @cache
 def _pronunciations() -> dict[str, list[tuple[str, ...]]]:
-    """The table in the shape textstat's own counter reads (word -> pronunciations), for
-    languages and code paths the fast counter does not take."""
+    """The table in the shape textstat's own counter reads (word -> pronunciations): it is
+    still reachable through textstat's modules, and the tests compare against it."""
     shared: dict[int, tuple[str, ...]] = {}  # one tuple per syllable count, not per word
     return {w: [shared.setdefault(n, ("1",) * n)] for w, n in _syllable_counts().items()}
 

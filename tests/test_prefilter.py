@@ -21,7 +21,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 @pytest.mark.parametrize(
     ("pattern", "widened"),
     [
-        (r"\bword\b", "wo[rR]d"),  # boundaries dropped; no fold extras for w, o, r, d
+        (r"\bword\b", "word"),  # boundaries dropped; w, o, r, d have no other folds
         (r"[\w.'’-]", r"[\x{80}-\x{10ffff}\w.'’-]"),  # every class takes all non-ASCII
         (r"[]a]", r"[]\x{80}-\x{10ffff}a]"),  # after a leading ], which is a member
         (r"[^\w\n]", r"[^\w\n]"),  # negated classes are wider with ASCII classes already
@@ -33,7 +33,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
     ],
 )
 def test_widening_keeps_syntax_and_accepts_more(pattern, widened):
-    assert widen(pattern).replace("[rR]", "r") == widened.replace("[rR]", "r")
+    assert widen(pattern) == widened
 
 
 def test_without_hyperscan_every_rule_is_scanned(monkeypatch):
