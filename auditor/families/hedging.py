@@ -72,20 +72,10 @@ def on_record(text: str) -> Iterator[re.Match[str]]:
 
 @family.check("on-record-attribution")
 def on_record_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:
-    for start, end in _attributions(context):
-        yield context.finding(rule, start, end)
-
-
-def _attributions(context: CheckContext) -> list[tuple[int, int]]:
-    """Spans of on-record attributions outside quotation, found once per article for the
-    check and the sentence view."""
-    found = context.metrics.get("_attributions")
-    if found is None:
-        doc = context.doc
-        found = context.metrics["_attributions"] = [
-            match.span() for match in on_record(doc.text) if not doc.in_quote(match.start())
-        ]
-    return found  # type: ignore[no-any-return]
+    doc = context.doc
+    for match in on_record(doc.text):
+        if not doc.in_quote(match.start()):
+            yield context.finding(rule, match.start(), match.end())
 
 
 @family.finalize
@@ -98,17 +88,11 @@ def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Findin
         position = _sentence_index(starts, sentences, finding.start)
         if position is not None:
             by_sentence.setdefault(position, []).append(index)
-    sourced = set()
-    for start, _ in _attributions(context):
-        position = _sentence_index(starts, sentences, start)
-        if position is not None:
-            sourced.add(position)
     classes: Counter[str] = Counter()
     weighed = list(findings)
-    for position in range(len(sentences)):
+    for position, sentence in enumerate(sentences):
         members = by_sentence.get(position, [])
-        cues = {_CLASS_OF_RULE.get(findings[i].name) for i in members}
-        classes[_class_of(cues, position in sourced)] += 1
+        classes[_classify(doc, sentence, [findings[i] for i in members])] += 1
         if len(members) > 1:
             heaviest = max(members, key=lambda i: (findings[i].weight, -i))
             for i in members:
@@ -139,17 +123,14 @@ def classify_sentences(doc: Document, findings: list[Finding]) -> list[tuple[Spa
 
 
 def _classify(doc: Document, sentence: Span, findings: list[Finding]) -> str:
-    on_record_here = any(
-        not doc.in_quote(sentence.start + match.start()) for match in on_record(sentence.text)
-    )
-    return _class_of({_CLASS_OF_RULE.get(f.name) for f in findings}, on_record_here)
-
-
-def _class_of(cues: set[str | None], on_record_here: bool) -> str:
+    found = {_CLASS_OF_RULE.get(f.name) for f in findings}
     for name in ("unconfirmed", "vague", "hedged"):
-        if name in cues:
+        if name in found:
             return name
-    return "sourced" if on_record_here else "plain"
+    for match in on_record(sentence.text):
+        if not doc.in_quote(sentence.start + match.start()):
+            return "sourced"
+    return "plain"
 
 
 def _sentence_index(starts: list[int], sentences: list[Span], offset: int) -> int | None:
