@@ -87,3 +87,29 @@ def test_named_attribution_needs_a_name():
     ]
     assert not list(on_record("Two officials said the decision was final."))
     assert not list(on_record("The decision, confirmed by two US officials, comes as troops mass."))
+
+
+def test_reports_classify_sentences_as_the_sentence_view_does(seeds):
+    """bench/eval.py and reports read classify_sentences; the share metrics come from the
+    sentence view: two paths that must agree, or an evaluation cannot see a change to one."""
+    from collections import Counter
+
+    from auditor.families.hedging import CLASSES
+
+    # an attribution at a sentence's end: a pass over the whole text reads on into the next
+    # sentence ("Leader. The") and rejects it; the sentence alone is sourced
+    edge = auditor.Article(
+        id="edge",
+        text="The ads cost the state $449,000, according to the Sioux Falls Argus Leader.\n"
+        "The governor defended the campaign in a statement on Monday.",
+    )
+    compared = 0
+    for article in [*read_directory(seeds), edge]:
+        audit = Auditor(HDG).audit_record(article)
+        classes = Counter(c for _, c in classify_sentences(Document(article.text), audit.findings))
+        total = max(sum(classes.values()), 1)
+        for name in CLASSES:
+            assert audit.metrics[f"share_{name}"] == round(classes[name] / total, 4), name
+        compared += classes["sourced"] > 0 and classes["hedged"] + classes["vague"] > 0
+    assert compared >= 2  # seeds with both sourced and hedged sentences
+    assert Auditor(HDG).audit_record(edge).metrics["share_sourced"] == 0.5
