@@ -346,9 +346,7 @@ class Auditor:
             return audit
         english = audit.metrics.get("language") in (None, "en")
         findings = [
-            f
-            for f in verdict.findings.get(audit.id, [])
-            if english or not self.registry.families[f.family].english_only
+            f for f in verdict.findings.get(audit.id, []) if english or self._any_language(f)
         ]
         metrics = verdict.metrics.get(audit.id)
         if not findings and not metrics:
@@ -423,6 +421,14 @@ class Auditor:
         return {
             key: _bind(factory, rules, self.config) for key, (factory, rules) in grouped.items()
         }
+
+    def _any_language(self, finding: Finding) -> bool:
+        """Whether a corpus finding stands in an article that is not in English: its family
+        is not English-only, or its rule compares copies rather than reading the language
+        (option ``any_language``, such as BPL014's lines that only one copy carries)."""
+        if not self.registry.families[finding.family].english_only:
+            return True
+        return bool(self.registry.rules[finding.code].option("any_language", False))
 
     @cached_property
     def _corpus_collectors(self) -> Mapping[str, CorpusCheck]:

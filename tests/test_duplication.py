@@ -141,6 +141,29 @@ def test_copy_insertions_are_the_lines_only_one_copy_has():
     assert not [f for i in range(4) for f in result[f"copy{i}"].findings if f.code == "BPL014"]
 
 
+def test_copy_insertions_are_found_in_other_languages_too():
+    """The boilerplate family is English-only, but comparing copies needs no English."""
+    story = GERMAN_STORY
+    plain = [article(f"copy{i}", story) for i in range(4)]
+    extra = article("extra", [*story[:2], "Folgen Sie uns auf Facebook und Instagram", *story[2:]])
+    result = by_id(corpus(*plain, extra, select=("DUP010", "BPL014", "LNG")))
+    assert result["extra"].metrics["language"] == "de"
+    flagged = [f.evidence for f in result["extra"].findings if f.code == "BPL014"]
+    assert flagged == ["Folgen Sie uns auf Facebook und Instagram"]
+
+
+GERMAN_STORY = [
+    "Der Präsident hat am Sonntag die Lieferung von Raketen mit großer Reichweite genehmigt.",
+    "Zwei Beamte der Regierung in Washington bestätigten die Entscheidung am Abend.",
+    "Die Entscheidung folgt auf monatelange Beratungen innerhalb der Regierung.",
+    "Auch die Verbündeten in Europa wurden nach Angaben der Beamten vorab informiert.",
+    "Die Raketen sollen zunächst in der Region Kursk eingesetzt werden, hieß es weiter.",
+    "Dort haben sich in den vergangenen Wochen Tausende Soldaten versammelt.",
+    "Die Regierung in Moskau warnte vor einer weiteren Eskalation des Krieges.",
+    "Ein Sprecher des Kremls sprach von einer gefährlichen Entscheidung für die Region.",
+]
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_results_do_not_depend_on_input_order_or_jobs(seed):
     records = [
