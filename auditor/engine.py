@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 from auditor.config import Config, ConfigError
 from auditor.document import Document
@@ -52,14 +52,6 @@ BATCH_SIZE = 64
 """Articles per task sent to a worker: large enough to amortise pickling, small enough to stream."""
 
 
-class _PatternScan(NamedTuple):
-    rule: Rule
-    pattern: RulePattern
-    folded: bool
-    position: int
-    """Position among the family's patterns on the same text, as the prefilter numbers them."""
-
-
 @dataclass
 class _FamilyPlan:
     """The selected rules of one family, compiled once per process."""
@@ -68,7 +60,8 @@ class _FamilyPlan:
     module: FamilyModule | None
     checks: list[tuple[Rule, CheckFunction]] = field(default_factory=list)
     metric_rules: list[Rule] = field(default_factory=list)
-    patterns: list[_PatternScan] = field(default_factory=list)
+    patterns: dict[bool, list[tuple[Rule, RulePattern]]] = field(default_factory=dict)
+    """Pattern rules by the text they read: the case-folded one (True) or the original."""
     prefilters: dict[bool, Prefilter] = field(default_factory=dict)
     phrases: PhraseMatcher[tuple[Rule, str | None]] | None = None
 
@@ -76,15 +69,14 @@ class _FamilyPlan:
         # folded: lower-case patterns on the case-folded text (same offsets), much faster
         # than re.IGNORECASE on the original
         folded = bool(rule.option("folded", False))
-        position = sum(1 for scan in self.patterns if scan.folded == folded)
-        self.patterns.append(
-            _PatternScan(rule, RulePattern.compile(rule.patterns), folded, position)
-        )
+        self.patterns.setdefault(folded, []).append((rule, RulePattern.compile(rule.patterns)))
 
     def prepare_prefilters(self) -> None:
-        for folded in {scan.folded for scan in self.patterns}:
-            sources = [s.pattern.regex.pattern for s in self.patterns if s.folded == folded]
-            self.prefilters[folded] = Prefilter(sources)
+        """One prefilter per text, numbering the rules as ``patterns`` lists them."""
+        self.prefilters = {
+            folded: Prefilter([pattern.regex.pattern for _, pattern in scans])
+            for folded, scans in self.patterns.items()
+        }
 
     def run(self, context: CheckContext) -> list[Finding]:
         """Metrics, Python checks, patterns and phrases; then the family's finalizers, which
@@ -96,18 +88,16 @@ class _FamilyPlan:
         findings: list[Finding] = []
         for rule, check in self.checks:
             findings.extend(check(context, rule))
-        possible = {
-            folded: prefilter.candidates(doc.folded if folded else doc.text)
-            for folded, prefilter in self.prefilters.items()
-        }
-        for rule, pattern, folded, position in self.patterns:
-            if position not in possible[folded]:
-                continue  # the prefilter proved the rule has no match here
-            quoted = bool(rule.option("outside_quotes", False))
+        for folded, scans in self.patterns.items():
             text = doc.folded if folded else doc.text
-            for found in pattern.finditer(text, doc.line_starts):
-                if not (quoted and doc.in_quote(found.start())):
-                    findings.append(context.finding(rule, found.start(), found.end()))
+            possible = self.prefilters[folded].candidates(text)
+            for position, (rule, pattern) in enumerate(scans):
+                if position not in possible:
+                    continue  # the prefilter proved the rule has no match here
+                quoted = bool(rule.option("outside_quotes", False))
+                for found in pattern.finditer(text, doc.line_starts):
+                    if not (quoted and doc.in_quote(found.start())):
+                        findings.append(context.finding(rule, found.start(), found.end()))
         if self.phrases is not None:
             for match in self.phrases.find(doc.folded):
                 rule, suggestion = match.value

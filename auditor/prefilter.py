@@ -118,10 +118,12 @@ class Prefilter:
         return self._database is not None
 
     def candidates(self, text: str) -> Collection[int]:
-        if self._pending >= 0:
+        """Positions of the patterns that may match ``text``."""
+        if self._pending > 0:
             self._pending -= 1
-            if self._pending >= 0:
-                return self._everything
+            return self._everything
+        if self._pending == 0:
+            self._pending = -1  # one attempt: without hyperscan, every rule is scanned
             self._build()
         if self._database is None:
             return self._everything

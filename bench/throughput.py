@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,32 +35,25 @@ print(f"{elapsed} {self_kb} {children_kb}", file=sys.stderr)
 """
 
 
-def corpus_rules() -> str:
-    """The corpus phase's rules, comma-separated: ignoring them leaves the article phase,
-    which streams."""
+def corpus_rules() -> tuple[str, ...]:
+    """The corpus phase's rules: ignoring them leaves the article phase, which streams."""
     from auditor.registry import load_registry
 
     registry = load_registry()
-    return ",".join(c for c, r in registry.rules.items() if registry.corpus_check(r))
+    return tuple(c for c, r in registry.rules.items() if registry.corpus_check(r))
 
 
-def audit_args(
-    path: Path, output: str, jobs: int, select: str | None = None, ignore: str | None = None
-) -> list[str]:
+def audit_args(path: Path, output: str, jobs: int, ignore: Sequence[str] = ()) -> list[str]:
     """The CLI arguments of a measured run: JSONL out, no policy, no progress, no config."""
     args = [str(path), "--format", "jsonl", "-o", output, "--jobs", str(jobs)]
     args += ["--fail-on", "never", "--fail-under", "0", "-q", "--isolated"]
-    if select:
-        args += ["--select", select]
     if ignore:
-        args += ["--ignore", ignore]
+        args += ["--ignore", ",".join(ignore)]
     return ["audit", *args]
 
 
-def measure(
-    path: Path, jobs: int, select: str | None = None, ignore: str | None = None
-) -> dict[str, float]:
-    args = audit_args(path, "/dev/null", jobs, select, ignore)
+def measure(path: Path, jobs: int, ignore: Sequence[str] = ()) -> dict[str, float]:
+    args = audit_args(path, "/dev/null", jobs, ignore)
     done = subprocess.run(
         [sys.executable, "-c", RUN, *args], capture_output=True, text=True, check=True
     )
@@ -163,7 +157,7 @@ def peer_costs(count: int) -> dict[str, float]:
         C4QualityFilter(),
         FineWebQualityFilter(),
     ]
-    auditor = Auditor(Config(ignore=tuple(corpus_rules().split(","))))
+    auditor = Auditor(Config(ignore=corpus_rules()))
     for article in articles[:20]:  # imports, tokenizers, compiled packs
         auditor.audit_record(article)
         for f in filters:

@@ -65,10 +65,9 @@ def pack_sources(folded: bool) -> list[tuple[str, str]]:
     """(code, joined regex) of every pack rule with patterns, per kind of text."""
     auditor = Auditor(Config())
     return [
-        (scan.rule.code, scan.pattern.regex.pattern)
+        (rule.code, pattern.regex.pattern)
         for plan in auditor._plans
-        for scan in plan.patterns
-        if scan.folded == folded
+        for rule, pattern in plan.patterns.get(folded, [])
     ]
 
 
