@@ -178,6 +178,11 @@ class Document:
         return [match.span() for match in _HASH_TOKEN.finditer(self.folded)]
 
     @cached_property
+    def token_starts(self) -> list[int]:
+        """Start offset of each of ``tokens``, for finding the tokens of a line by bisection."""
+        return [start for start, _ in self.token_spans]
+
+    @cached_property
     def token_hashes(self) -> np.ndarray:
         """CRC-32 of each run of word characters, case-folded ("open-air" is two tokens).
 

@@ -141,6 +141,22 @@ def test_copy_insertions_are_the_lines_only_one_copy_has():
     assert not [f for i in range(4) for f in result[f"copy{i}"].findings if f.code == "BPL014"]
 
 
+def test_a_one_sentence_line_may_be_carried_by_more_copies_than_a_paragraph():
+    """Captions and teasers are kept by every extractor that keeps captions; a paragraph that
+    several copies lack is more often story text those copies lost."""
+    caption = "Ukrainian soldiers fire a howitzer near Bakhmut in eastern Ukraine"
+    paragraph = (
+        "Kyiv welcomed the decision on Monday. Moscow called it a dangerous escalation that "
+        "would bring a response."
+    )
+    carrying = [article(f"both{i}", [*STORY[:2], caption, paragraph, *STORY[2:]]) for i in range(4)]
+    plain = [article(f"copy{i}", STORY) for i in range(6)]
+    result = by_id(corpus(*carrying, *plain, select=("DUP010", "BPL014", "LNG")))
+    for i in range(4):  # each is carried by 3 of the 9 other copies
+        flagged = [f.evidence for f in result[f"both{i}"].findings if f.code == "BPL014"]
+        assert flagged == [caption]
+
+
 def test_copy_insertions_are_found_in_other_languages_too():
     """The boilerplate family is English-only, but comparing copies needs no English."""
     story = GERMAN_STORY

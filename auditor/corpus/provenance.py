@@ -374,16 +374,23 @@ class Provenance:
             )
 
     def _insertions(self, members: list[int], verdict: CorpusVerdict) -> None:
-        """Lines of a copy that few of the other copies carry: that site's own furniture."""
+        """Lines of a copy that few of the other copies carry: that site's own furniture.
+
+        A line of one sentence or less (a caption, a teaser, a label) may be carried by more of
+        the others than a paragraph before it counts: the extractors that keep a page's captions
+        all keep them, while a paragraph that several copies lack is more often story text that
+        those copies lost."""
         rule = self.rules[COPY_INSERTION]
         max_support = float(rule.option("max_support", 0.3))
+        max_support_short = float(rule.option("max_support_short", max_support))
         grams = {m: _gram_sets(np.array(self._hashes(m), dtype=np.uint64)) for m in members}
         for member in members:
             others = [m for m in members if m != member][:12]
             doc = self._document(member)
             text = doc.text
             hashes = np.array(self._hashes(member), dtype=np.uint64)
-            starts = [span[0] for span in doc.token_spans]
+            starts = doc.token_starts
+            sentence_starts = [sentence.start for sentence in doc.sentences]
             for line in doc.lines:
                 first = bisect.bisect_left(starts, line.start)
                 last = bisect.bisect_left(starts, line.end)
@@ -392,7 +399,11 @@ class Provenance:
                 size = min(3, last - first)
                 mine = shingle_hashes(hashes[first:last], size)
                 carried = sum(np.isin(mine, grams[o][size - 1]).mean() >= 0.8 for o in others)
-                if carried / len(others) <= max_support:
+                sentences = bisect.bisect_left(sentence_starts, line.end) - bisect.bisect_left(
+                    sentence_starts, line.start
+                )
+                limit = max_support_short if sentences <= 1 else max_support
+                if carried / len(others) <= limit:
                     start, end = line.trimmed()
                     row, column = doc.line_col(start)
                     verdict.findings.setdefault(self.ids[member], []).append(

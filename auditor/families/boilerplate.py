@@ -9,6 +9,7 @@ www.dailysabah.com" is furniture in the text and evidence for provenance.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import defaultdict
@@ -16,8 +17,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from auditor.config import Config
-from auditor.document import Document
+from auditor.corpus.shingles import shingle_hashes
+from auditor.document import Document, Span
 from auditor.family import CheckContext, CorpusVerdict, FamilyModule, Metrics, rule_finding
 from auditor.model import Finding
 from auditor.packs import Rule
@@ -191,12 +195,14 @@ class _LineState:
     lines: tuple[tuple[int, int, int, int, int], ...]
     """(hash, start, end, line, column) of every candidate line."""
     story: tuple[int, ...]
-    """Bottom-k hashes of the article's long middle lines: copies of one story share them."""
+    """Bottom-k hashes of the word 5-grams of the article's long middle lines: copies of one
+    story share them however their extractors split or joined the lines."""
 
 
-STORY_SKETCH = 8
+STORY_SKETCH = 16
+STORY_SHINGLE = 5
 STORY_MIN_CHARS = 40
-SAME_STORY_SHARED = 2
+SAME_STORY_SHARED = 4
 
 
 @family.corpus_check("template-line")
@@ -216,18 +222,14 @@ class TemplateLines:
         count = len(doc.lines)
         for index, line in enumerate(doc.lines):
             text = line.text.strip()
+            if len(text) >= STORY_MIN_CHARS and count * 0.2 <= index <= count * 0.8:
+                long_middle.append(line)
             if len(text) < self.min_chars or len(text.split()) > 40:
-                if len(text) >= STORY_MIN_CHARS and count * 0.2 <= index <= count * 0.8:
-                    long_middle.append(_fingerprint(text))
                 continue
-            digest = _fingerprint(text)
             start, end = line.trimmed()
             line_number, column = doc.line_col(start)
-            candidates.append((digest, start, end, line_number, column))
-            if len(text) >= STORY_MIN_CHARS and count * 0.2 <= index <= count * 0.8:
-                long_middle.append(digest)
-        story = tuple(sorted(set(long_middle))[:STORY_SKETCH])
-        return _LineState(article.source, tuple(candidates), story)
+            candidates.append((_fingerprint(text), start, end, line_number, column))
+        return _LineState(article.source, tuple(candidates), _story_sketch(doc, long_middle))
 
     def add(self, article_id: str, state: Any) -> None:
         self.articles[article_id] = state
@@ -259,6 +261,22 @@ class TemplateLines:
     ) -> Finding:
         # Only hashes were kept, so the evidence is empty; the span locates the line.
         return rule_finding(self.rule, start, end, line, column, "", articles=count, source=source)
+
+
+def _story_sketch(doc: Document, lines: list[Span]) -> tuple[int, ...]:
+    """The smallest word 5-gram hashes of the lines: two copies of a story share several."""
+    starts = doc.token_starts
+    hashes = doc.token_hashes
+    shingles = [
+        shingle_hashes(hashes[first:last], STORY_SHINGLE)
+        for line in lines
+        if (last := bisect.bisect_left(starts, line.end))
+        - (first := bisect.bisect_left(starts, line.start))
+        >= STORY_SHINGLE
+    ]
+    if not shingles:
+        return ()
+    return tuple(np.unique(np.concatenate(shingles))[:STORY_SKETCH].tolist())
 
 
 def _stories(ids: list[str], states: Mapping[str, _LineState]) -> dict[str, int]:
