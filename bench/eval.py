@@ -168,7 +168,9 @@ def evaluate_boilerplate(eval_dir: Path) -> str:
     alone = Auditor(Config(select=("BPL", "LNG")))
     per, misses, alarms = boilerplate_scores(records, map(alone.audit_record, articles))
     together = Auditor(Config(select=("BPL", "LNG", "DUP010")))
-    per_corpus, _, corpus_alarms = boilerplate_scores(records, together.iter_audits(articles))
+    per_corpus, corpus_misses, corpus_alarms = boilerplate_scores(
+        records, together.iter_audits(articles)
+    )
     rows = []
     for name in [*sorted(per), "all extractors"]:
         one = sum(per.values(), Counter()) if name == "all extractors" else per[name]
@@ -219,8 +221,10 @@ def evaluate_boilerplate(eval_dir: Path) -> str:
             "\n".join(f"- {n}x `{text}`" for text, n in misses.most_common(20)),
             "Most frequent false alarms, alone (content lines flagged):",
             "\n".join(f"- {n}x `{text}`" for text, n in alarms.most_common(20)),
+            "Most frequent misses with the corpus phase:",
+            "\n".join(f"- {n}x `{text}`" for text, n in corpus_misses.most_common(20)),
             "Most frequent false alarms with the corpus phase:",
-            "\n".join(f"- {n}x `{text}`" for text, n in corpus_alarms.most_common(10)),
+            "\n".join(f"- {n}x `{text}`" for text, n in corpus_alarms.most_common(20)),
         ]
     )
 
