@@ -266,21 +266,19 @@ class TemplateLines:
 def _story_sketch(doc: Document, lines: list[Span]) -> tuple[int, ...]:
     """The smallest word 5-gram hashes of the lines: two copies of a story share several."""
     starts = doc.token_starts
-    hashes = doc.token_hashes
-    shingles = [
-        shingle_hashes(hashes[first:last], STORY_SHINGLE)
-        for line in lines
-        if (last := bisect.bisect_left(starts, line.end))
-        - (first := bisect.bisect_left(starts, line.start))
-        >= STORY_SHINGLE
-    ]
+    shingles = []
+    for line in lines:
+        first = bisect.bisect_left(starts, line.start)
+        last = bisect.bisect_left(starts, line.end)
+        if last - first >= STORY_SHINGLE:
+            shingles.append(shingle_hashes(doc.token_hashes[first:last], STORY_SHINGLE))
     if not shingles:
         return ()
     return tuple(np.unique(np.concatenate(shingles))[:STORY_SKETCH].tolist())
 
 
 def _stories(ids: list[str], states: Mapping[str, _LineState]) -> dict[str, int]:
-    """Union articles that share long middle lines: copies of one story count once."""
+    """Union articles whose story sketches overlap: copies of one story count once."""
     parent = list(range(len(ids)))
 
     def root(i: int) -> int:
