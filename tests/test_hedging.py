@@ -89,6 +89,15 @@ def test_named_attribution_needs_a_name():
     assert not list(on_record("The decision, confirmed by two US officials, comes as troops mass."))
 
 
+def test_on_record_findings_stop_at_the_sentence_end():
+    text = (
+        "The ads cost the state $449,000, according to the Sioux Falls Argus Leader.\n"
+        "The governor defended the campaign in a statement on Monday."
+    )
+    audit = Auditor(Config(select=("HDG006",))).audit_record(auditor.Article(id="a", text=text))
+    assert [f.evidence for f in audit.findings] == ["according to the Sioux Falls Argus Leader."]
+
+
 def test_reports_classify_sentences_as_the_sentence_view_does(seeds):
     """bench/eval.py and reports read classify_sentences; the share metrics come from the
     sentence view: two paths that must agree, or an evaluation cannot see a change to one."""
