@@ -179,8 +179,12 @@ class Document:
 
     @cached_property
     def token_starts(self) -> list[int]:
-        """Start offset of each of ``tokens``, for finding the tokens of a line by bisection."""
         return [start for start, _ in self.token_spans]
+
+    def token_range(self, span: Span) -> tuple[int, int]:
+        """Indices (first, past the last) of the ``tokens`` that start inside a span."""
+        starts = self.token_starts
+        return bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
 
     @cached_property
     def token_hashes(self) -> np.ndarray:

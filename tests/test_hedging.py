@@ -89,11 +89,16 @@ def test_named_attribution_needs_a_name():
     assert not list(on_record("The decision, confirmed by two US officials, comes as troops mass."))
 
 
+# an attribution at a sentence's end: a pass over the whole text reads on into the next
+# sentence ("Leader. The") and rejects it; the sentence alone is sourced
+ATTRIBUTION_AT_SENTENCE_END = (
+    "The ads cost the state $449,000, according to the Sioux Falls Argus Leader.\n"
+    "The governor defended the campaign in a statement on Monday."
+)
+
+
 def test_on_record_findings_stop_at_the_sentence_end():
-    text = (
-        "The ads cost the state $449,000, according to the Sioux Falls Argus Leader.\n"
-        "The governor defended the campaign in a statement on Monday."
-    )
+    text = ATTRIBUTION_AT_SENTENCE_END
     audit = Auditor(Config(select=("HDG006",))).audit_record(auditor.Article(id="a", text=text))
     assert [f.evidence for f in audit.findings] == ["according to the Sioux Falls Argus Leader."]
 
@@ -105,13 +110,7 @@ def test_reports_classify_sentences_as_the_sentence_view_does(seeds):
 
     from auditor.families.hedging import CLASSES
 
-    # an attribution at a sentence's end: a pass over the whole text reads on into the next
-    # sentence ("Leader. The") and rejects it; the sentence alone is sourced
-    edge = auditor.Article(
-        id="edge",
-        text="The ads cost the state $449,000, according to the Sioux Falls Argus Leader.\n"
-        "The governor defended the campaign in a statement on Monday.",
-    )
+    edge = auditor.Article(id="edge", text=ATTRIBUTION_AT_SENTENCE_END)
     compared = 0
     for article in [*read_directory(seeds), edge]:
         audit = Auditor(HDG).audit_record(article)

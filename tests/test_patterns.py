@@ -1,15 +1,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from auditor.document import Document
 from auditor.patterns import RulePattern, is_line_anchored
 from auditor.registry import load_registry
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def reference(patterns: list[str] | tuple[str, ...], text: str) -> list[tuple[int, int]]:

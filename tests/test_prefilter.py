@@ -3,9 +3,9 @@ from __future__ import annotations
 import builtins
 import functools
 import re
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,8 +14,6 @@ from auditor import Auditor, Config
 from auditor.model import Article
 from auditor.prefilter import Prefilter, widen
 from auditor.registry import load_registry
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.mark.parametrize(

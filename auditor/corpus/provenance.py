@@ -389,11 +389,9 @@ class Provenance:
             doc = self._document(member)
             text = doc.text
             hashes = np.array(self._hashes(member), dtype=np.uint64)
-            starts = doc.token_starts
             sentence_starts = [sentence.start for sentence in doc.sentences]
             for line in doc.lines:
-                first = bisect.bisect_left(starts, line.start)
-                last = bisect.bisect_left(starts, line.end)
+                first, last = doc.token_range(line)
                 if last - first < 2:
                     continue
                 size = min(3, last - first)

@@ -9,7 +9,6 @@ www.dailysabah.com" is furniture in the text and evidence for provenance.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 from collections import defaultdict
@@ -265,11 +264,9 @@ class TemplateLines:
 
 def _story_sketch(doc: Document, lines: list[Span]) -> tuple[int, ...]:
     """The smallest word 5-gram hashes of the lines: two copies of a story share several."""
-    starts = doc.token_starts
     shingles = []
     for line in lines:
-        first = bisect.bisect_left(starts, line.start)
-        last = bisect.bisect_left(starts, line.end)
+        first, last = doc.token_range(line)
         if last - first >= STORY_SHINGLE:
             shingles.append(shingle_hashes(doc.token_hashes[first:last], STORY_SHINGLE))
     if not shingles:
