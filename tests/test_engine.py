@@ -87,6 +87,33 @@ def test_a_crashing_check_becomes_a_finding_and_the_rest_still_runs(monkeypatch)
     assert not audit.passed
 
 
+def test_a_batch_gives_each_article_the_audit_it_gets_alone(monkeypatch, seeds):
+    """The article phase runs the families one at a time over a batch; no article's audit may
+    depend on its neighbours, not even when a check crashes on one of them."""
+
+    def broken_on_one(context, rule):
+        if context.article.id == "crash":
+            raise RuntimeError("boom")
+        yield from overlong(context, rule)
+
+    overlong = readability.family.checks["overlong-sentence"]
+    monkeypatch.setitem(readability.family.checks, "overlong-sentence", broken_on_one)
+    records = [
+        *read_directory(seeds),
+        Article(id="de", text=GERMAN),
+        Article(id="crash", text=ENGLISH),
+        Article(id="empty", text=" "),
+        Rejected("bad", "x.jsonl:3", "AUD004", "line 3: not valid JSON"),
+        Article(id="en", text=ENGLISH),
+    ]
+    auditor = Auditor()
+    together = [audit.to_dict() for audit, _ in auditor.article_phase(records)]
+    alone = [auditor.audit_record(record).to_dict() for record in records]
+    assert together == alone
+    codes = {a["id"]: {f["code"] for f in a["findings"]} for a in together}
+    assert "AUD006" in codes["crash"] and "AUD006" not in codes["en"]
+
+
 def test_per_source_ignores_drop_findings_for_matching_sources():
     config = Config(per_source_ignores={"*.de": ("LNG",)})
     auditor = Auditor(config)
