@@ -121,3 +121,36 @@ def test_the_fast_sentence_counter_agrees_on_odd_text(text):
     from auditor.textstat_offline import count_sentences, textstat_original
 
     assert count_sentences(text) == textstat_original("count_sentences")(text)
+
+
+def formulas_both_ways(text: str) -> list[tuple[float, float]]:
+    """Each English formula from the counts taken once, and from textstat itself."""
+    from auditor.families import readability
+    from auditor.textstat_offline import english_counts, load_textstat
+
+    textstat = load_textstat()
+    counts = english_counts(text)
+    return [
+        (readability.flesch_reading_ease(counts), textstat.flesch_reading_ease(text)),
+        (readability.flesch_kincaid_grade(counts), textstat.flesch_kincaid_grade(text)),
+        (readability.coleman_liau_index(counts), textstat.coleman_liau_index(text)),
+        (
+            readability.automated_readability_index(counts),
+            textstat.automated_readability_index(text),
+        ),
+    ]
+
+
+def test_formulas_over_counts_taken_once_equal_textstats(seed_text):
+    texts = [*counter_texts(seed_text), "", "...", "It's the U.S.' “best” — isn't it?"]
+    for text in texts:
+        for ours, theirs in formulas_both_ways(text):
+            assert ours == theirs, text  # the same operations on the same counts: equal floats
+    assert all(ours != 0.0 for ours, _ in formulas_both_ways(texts[0]))  # not the fallback
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aé1_ 'st-.,!?—…\n\u00a0’\"", max_size=60))
+def test_formulas_over_counts_taken_once_agree_on_odd_text(text):
+    for ours, theirs in formulas_both_ways(text):
+        assert ours == theirs

@@ -4,11 +4,14 @@ rules to find once the flagged lines are stripped."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import auditor
 from auditor.clean import strip_boilerplate
+from auditor.document import Document
 
 NEWSY = st.lists(
     st.sampled_from(
@@ -48,6 +51,15 @@ def test_any_text_audits_with_consistent_findings(text):
     scores = [result.score, *result.family_scores.values()]
     assert all(score is None or 0 <= score <= 100 for score in scores)
     assert auditor.audit(text).to_dict() == result.to_dict()
+
+
+@SETTINGS
+@given(st.one_of(TEXT, st.text(alphabet="aé1_ -'’.\n", max_size=60)))
+def test_words_and_their_offsets_are_the_word_pattern_matches(text):
+    doc = Document(text)
+    matches = list(re.finditer(r"\w+(?:['’\-]\w+)*", text))
+    assert doc.words == [m.group() for m in matches]
+    assert doc.word_starts == [m.start() for m in matches]
 
 
 @SETTINGS
