@@ -73,18 +73,32 @@ def count_syllables(text: str, lang: str) -> int:
     return sum(map(_syllable_table(lang).__getitem__, list_words(text, lowercase=True)))
 
 
+SEEN_WORDS = 50_000
+"""Words whose counts are kept at hand; past this many the set starts again."""
+
+
 class _SyllableTable(dict[str, int]):
-    """The dictionary's counts; a word it lacks gets its hyphenation points plus one, as
-    textstat counts it (not remembered: names and typos would grow the table without end)."""
+    """The counts of the words met so far, looked up in the dictionary (135,000 words) on
+    first sight. The dictionary is larger than the processor's caches and every lookup in it
+    waits on memory; the words of recent articles are a few thousand, and stay cached. A
+    word the dictionary lacks gets its hyphenation points plus one, as textstat counts it.
+    The set is bounded because names and typos never stop coming."""
 
     def __init__(self, counts: dict[str, int], lang: str) -> None:
         from textstat.backend.utils._get_pyphen import get_pyphen
 
-        super().__init__(counts)
+        super().__init__()
+        self.counts = counts
         self.pyphen = get_pyphen(lang)
 
     def __missing__(self, word: str) -> int:
-        return len(self.pyphen.positions(word)) + 1
+        count = self.counts.get(word)
+        if count is None:
+            count = len(self.pyphen.positions(word)) + 1
+        if len(self) >= SEEN_WORDS:
+            self.clear()
+        self[word] = count
+        return count
 
 
 @cache

@@ -154,3 +154,14 @@ def test_formulas_over_counts_taken_once_equal_textstats(seed_text):
 def test_formulas_over_counts_taken_once_agree_on_odd_text(text):
     for ours, theirs in formulas_both_ways(text):
         assert ours == theirs
+
+
+def test_the_syllable_counts_survive_the_seen_words_set_starting_again(monkeypatch, seed_text):
+    from auditor import textstat_offline
+    from auditor.textstat_offline import _syllable_table, english_counts, textstat_original
+
+    monkeypatch.setattr(textstat_offline, "SEEN_WORDS", 5)
+    _syllable_table("en_US").clear()  # only a cache: the words are looked up again
+    text = seed_text("001")
+    assert english_counts(text).syllables == textstat_original("count_syllables")(text, "en_US")
+    assert len(_syllable_table("en_US")) <= 5
