@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -58,6 +59,7 @@ def _units(doc: Document) -> list[Span]:
     return [line for line in doc.lines if line.text.strip()][:MAX_UNITS]
 
 
+@lru_cache(maxsize=1024)  # both repeat checks normalise the same lines
 def _normal(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
