@@ -44,6 +44,8 @@ _NAMED = re.compile(
     rf"|\b{_SPEECH}\s+(?P<between>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<b>{_NAME})(?P<after>\s+\w+)?"
     rf"|\b(?i:according\s+to\s+(?:the\s+)?)(?P<c>{_NAME})(?P<next>\s+\w+)?"
 )
+_CUE = re.compile(rf"\b{_SPEECH}|\b(?i:according)")
+"""What every attribution holds; a sentence without it is not searched (most are not)."""
 _GENERIC = frozenset(
     """officials official sources source experts expert analysts analyst critics critic reports
     report observers people some many others he she they it we i you the a an this that these
@@ -56,6 +58,8 @@ _NOT_BETWEEN = frozenset("that the a an any this it in on to of with for as if w
 
 def on_record(text: str) -> Iterator[re.Match[str]]:
     """A named speaker with a speech verb: "Zelensky stated", "said Maureen Connelly"."""
+    if _CUE.search(text) is None:
+        return
     for match in _NAMED.finditer(text):
         name = match.group("a") or match.group("b") or match.group("c") or ""
         words = name.lower().split()
