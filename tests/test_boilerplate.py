@@ -147,3 +147,10 @@ def test_copies_of_one_story_are_not_template_lines(joined):
     others = [_article(i, "mirror.net", f"Other{i}", "Closing words") for i in range(2)]
     audits = list(Auditor().iter_audits(copies + others))
     assert not [f for a in audits for f in a.findings if f.code == "BPL012"]
+
+
+def test_html_residue_lines_are_machine_lines_and_prose_around_them_is_not():
+    residue = ['<div class="td-post-content">', "&nbsp;", "[caption id=attachment_7]"]
+    text = "\n".join([ENGLISH, *residue, "AT&T and the officials said so on Sunday."])
+    found = [f.evidence for f in auditor.audit(text).findings if f.code == "BPL001"]
+    assert found == residue
