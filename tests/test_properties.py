@@ -71,3 +71,11 @@ def test_stripped_text_has_nothing_left_for_the_boilerplate_rules(text):
     before = {f.evidence for f in result.findings if f.family == "boilerplate"}
     after = {f.evidence for f in again.findings if f.family == "boilerplate"}
     assert not (before & after)
+
+
+@SETTINGS
+@given(st.text(alphabet="ab1_ é.\n", max_size=300), st.integers(min_value=1, max_value=80))
+def test_a_prefix_decides_whether_a_passage_has_enough_letters(text, least):
+    from auditor.families.language import _has_letters, _letters
+
+    assert _has_letters(text, least) == (_letters(text) >= least)
