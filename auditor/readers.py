@@ -86,10 +86,14 @@ def decode(data: bytes) -> Decoded:
         if utf16 is None:
             raise BinaryInput("NUL bytes in what should be text")
         return _decode_as(data, utf16)
-    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v\x1b")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if head and controls / len(head) > 0.1:
         raise BinaryInput(f"{controls} control bytes in the first {len(head)}")
     return _decode_as(data, "utf-8")
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
+"""Control characters that text does not hold (escape stays: terminal colour codes)."""
 
 
 def _utf16_without_bom(head: bytes) -> str | None:

@@ -65,7 +65,7 @@ def test_readability_works_with_the_network_disabled(tmp_path, seed_text):
 
 
 def test_auditing_does_not_import_nltk_and_textstat_still_reaches_it(seed_text):
-    """textstat imports NLTK (with SciPy and scikit-learn: seconds and 190 MB per process)
+    """textstat imports NLTK (and with it scikit-learn: 2 s and 60 MB in every process)
     only for the dictionary lookup replaced here; it gets the real package on first use."""
     script = textwrap.dedent(
         """
