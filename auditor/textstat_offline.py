@@ -69,6 +69,7 @@ def textstat_original(name: str) -> Callable[..., int]:
 @lru_cache(maxsize=128)  # textstat's formulas ask for the same text's count repeatedly
 def count_syllables(text: str, lang: str) -> int:
     """textstat's count for English from the table, without walking phones."""
+    load_textstat()  # before any textstat module: it imports textstat without NLTK
     from textstat.backend.selections._list_words import list_words
 
     if lang.split("_")[0].lower() != "en":
@@ -90,6 +91,7 @@ class _SyllableTable(dict[str, int]):
     The set is bounded because names and typos never stop coming."""
 
     def __init__(self, counts: dict[str, int], lang: str) -> None:
+        load_textstat()
         from textstat.backend.utils._get_pyphen import get_pyphen
 
         super().__init__()
@@ -137,6 +139,7 @@ def _at_most_two_words(sentence: str) -> bool:
             wordy += 1
             if wordy > 2:
                 return False
+    load_textstat()
     from textstat.backend.counts._count_words import count_words
 
     return bool(count_words(sentence) <= 2)
