@@ -124,22 +124,6 @@ class _Pending:
     findings: list[Finding]
     scored: list[str] = field(default_factory=list)
 
-    def run(self, plan: _FamilyPlan, auditor: Auditor) -> None:
-        metrics = self.context.metrics
-        if plan.family.english_only and metrics.get("language") not in (None, "en"):
-            return
-        try:
-            self.findings.extend(plan.run(self.context))
-        except Exception as error:  # one broken check must not cost the batch
-            reason = f"{type(error).__name__}: {error}"
-            self.findings.extend(
-                auditor._engine_finding(
-                    self.context.doc, "AUD006", family=plan.family.name, reason=reason
-                )
-            )
-            return
-        self.scored.append(plan.family.name)
-
 
 class Auditor:
     """The audit engine for one configuration. Build once, audit many articles."""
@@ -189,7 +173,7 @@ class Auditor:
         pending = [item for item in started if isinstance(item, _Pending)]
         for plan in self._plans:
             for item in pending:
-                item.run(plan, self)
+                self._run_family(plan, item)
         return [
             self._close(item, collect) if isinstance(item, _Pending) else item for item in started
         ]
@@ -217,6 +201,20 @@ class Auditor:
             )
         metrics["words"] = doc.word_count
         return _Pending(CheckContext(doc=doc, article=article, metrics=metrics), findings)
+
+    def _run_family(self, plan: _FamilyPlan, item: _Pending) -> None:
+        context = item.context
+        if plan.family.english_only and context.metrics.get("language") not in (None, "en"):
+            return
+        try:
+            item.findings.extend(plan.run(context))
+        except Exception as error:  # one broken check must not cost the batch
+            reason = f"{type(error).__name__}: {error}"
+            item.findings.extend(
+                self._engine_finding(context.doc, "AUD006", family=plan.family.name, reason=reason)
+            )
+            return
+        item.scored.append(plan.family.name)
 
     def _close(self, item: _Pending, collect: bool) -> ArticleState:
         context = item.context

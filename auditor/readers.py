@@ -36,6 +36,8 @@ _SUFFIX_FORMATS = {
     ".pq": "parquet",
 }
 MANIFEST = "manifest.jsonl"
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
+"""Control characters that text does not hold (escape stays: terminal colour codes)."""
 _BINARY_MAGIC = (
     (b"%PDF", "PDF document"),
     (b"\x89PNG", "PNG image"),
@@ -90,10 +92,6 @@ def decode(data: bytes) -> Decoded:
     if head and controls / len(head) > 0.1:
         raise BinaryInput(f"{controls} control bytes in the first {len(head)}")
     return _decode_as(data, "utf-8")
-
-
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
-"""Control characters that text does not hold (escape stays: terminal colour codes)."""
 
 
 def _utf16_without_bom(head: bytes) -> str | None:

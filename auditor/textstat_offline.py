@@ -203,6 +203,32 @@ class EnglishCounts:
     chars: int
     """Non-space characters (``count_chars(ignore_spaces=True)``)."""
 
+    # textstat's ratios, named as its metric functions are (0.0 where it divides by zero)
+
+    @property
+    def words_per_sentence(self) -> float:
+        return _ratio(self.words, self.sentences)
+
+    @property
+    def syllables_per_word(self) -> float:
+        return _ratio(self.syllables, self.words)
+
+    @property
+    def letters_per_word(self) -> float:
+        return _ratio(self.letters, self.words)
+
+    @property
+    def sentences_per_word(self) -> float:
+        return _ratio(self.sentences, self.words)
+
+    @property
+    def chars_per_word(self) -> float:
+        return _ratio(self.chars, self.tokens)
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else 0.0
+
 
 def english_counts(text: str) -> EnglishCounts:
     """Every count of the four English formulas in one pass each; the tests compare the
@@ -210,15 +236,13 @@ def english_counts(text: str) -> EnglishCounts:
     load_textstat()  # first: it imports textstat without NLTK
     from textstat.backend.transformations import remove_punctuation
 
-    stripped = remove_punctuation(text, rm_apostrophe=False)
     tokens = text.split()
     chars = sum(map(len, tokens))
-    table = _syllable_table("en_US")
     return EnglishCounts(
-        words=len(stripped.split()),
+        words=len(remove_punctuation(text, rm_apostrophe=False).split()),
         tokens=len(tokens),
         sentences=count_sentences(text),
-        syllables=sum(map(table.__getitem__, stripped.lower().split())),
+        syllables=count_syllables(text, "en_US"),
         letters=chars - len(_PUNCTUATION.findall(text)),
         chars=chars,
     )

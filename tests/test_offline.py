@@ -184,10 +184,16 @@ def test_formulas_over_counts_taken_once_agree_on_odd_text(text):
 
 def test_the_syllable_counts_survive_the_seen_words_set_starting_again(monkeypatch, seed_text):
     from auditor import textstat_offline
-    from auditor.textstat_offline import _syllable_table, english_counts, textstat_original
+    from auditor.textstat_offline import (
+        _syllable_table,
+        count_syllables,
+        english_counts,
+        textstat_original,
+    )
 
     monkeypatch.setattr(textstat_offline, "SEEN_WORDS", 5)
-    _syllable_table("en_US").clear()  # only a cache: the words are looked up again
+    count_syllables.cache_clear()  # caches only: the text is counted and its words looked up
+    _syllable_table("en_US").clear()
     text = seed_text("001")
     assert english_counts(text).syllables == textstat_original("count_syllables")(text, "en_US")
     assert len(_syllable_table("en_US")) <= 5

@@ -51,43 +51,33 @@ def readability_metrics(doc: Document) -> Metrics:
 
 
 # textstat's English formulas, operation for operation (so the floats are the same), over
-# counts taken once instead of once per ratio.
-
-
-def _ratio(numerator: int, denominator: int) -> float:
-    return numerator / denominator if denominator else 0.0
+# ratios of counts taken once instead of once per ratio.
 
 
 def flesch_reading_ease(c: EnglishCounts) -> float:
-    sentence_length = _ratio(c.words, c.sentences)
-    syllables = _ratio(c.syllables, c.words)
-    if sentence_length == 0 or syllables == 0:
+    if c.words_per_sentence == 0 or c.syllables_per_word == 0:
         return 0.0
-    return 206.835 - 1.015 * sentence_length - 84.6 * syllables
+    return 206.835 - 1.015 * c.words_per_sentence - 84.6 * c.syllables_per_word
 
 
 def flesch_kincaid_grade(c: EnglishCounts) -> float:
-    sentence_length = _ratio(c.words, c.sentences)
-    syllables = _ratio(c.syllables, c.words)
-    if sentence_length == 0 or syllables == 0:
+    if c.words_per_sentence == 0 or c.syllables_per_word == 0:
         return 0.0
-    return (0.39 * sentence_length) + (11.8 * syllables) - 15.59
+    return (0.39 * c.words_per_sentence) + (11.8 * c.syllables_per_word) - 15.59
 
 
 def coleman_liau_index(c: EnglishCounts) -> float:
-    letters = _ratio(c.letters, c.words) * 100
-    sentences = _ratio(c.sentences, c.words) * 100
+    letters = c.letters_per_word * 100
+    sentences = c.sentences_per_word * 100
     if letters == 0 or sentences == 0:
         return 0.0
     return (0.058 * letters) - (0.296 * sentences) - 15.8
 
 
 def automated_readability_index(c: EnglishCounts) -> float:
-    characters = _ratio(c.chars, c.tokens)
-    sentence_length = _ratio(c.words, c.sentences)
-    if characters == 0 or sentence_length == 0:
+    if c.chars_per_word == 0 or c.words_per_sentence == 0:
         return 0.0
-    return (4.71 * characters) + (0.5 * sentence_length) - 21.43
+    return (4.71 * c.chars_per_word) + (0.5 * c.words_per_sentence) - 21.43
 
 
 @family.check("overlong-sentence")
