@@ -48,7 +48,13 @@ def test_without_hyperscan_every_rule_is_scanned(monkeypatch):
     assert not prefilter.active
 
 
-def test_the_automaton_waits_for_enough_articles():
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_the_automaton_waits_for_enough_articles(empty_cache):
     pytest.importorskip("hyperscan")
     prefilter = Prefilter(["^Source:"], build_after=2)
     for _ in range(2):
@@ -56,6 +62,52 @@ def test_the_automaton_waits_for_enough_articles():
         assert not prefilter.active
     assert list(prefilter.candidates("plain text")) == []
     assert prefilter.active
+
+
+def test_the_automaton_is_kept_for_the_next_process(empty_cache):
+    pytest.importorskip("hyperscan")
+    patterns = ["^Source:", r"\bphoto\b"]
+    first = Prefilter(patterns, build_after=1)
+    first.candidates("plain text")
+    assert not first.active and not list(empty_cache.iterdir())
+    assert list(first.candidates("Source: the wires")) == [0]
+    assert first.active and len(list(empty_cache.iterdir())) == 1
+
+    later = Prefilter(patterns, build_after=1000)
+    assert list(later.candidates("a photo")) == [1]
+    assert later.active  # loaded before its first article, not built after 1,000
+    other = Prefilter(["^Photo:"], build_after=1000)
+    other.candidates("x")
+    assert not other.active  # an entry is for its own patterns only
+
+
+def test_a_damaged_automaton_is_built_again(empty_cache):
+    pytest.importorskip("hyperscan")
+    Prefilter(["^Source:"], build_after=0).candidates("x")
+    (entry,) = empty_cache.iterdir()
+    data = bytearray(entry.read_bytes())
+    data[-1] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    damaged = Prefilter(["^Source:"], build_after=1)
+    assert list(damaged.candidates("Source: x")) == [0] and not damaged.active
+    assert list(damaged.candidates("plain text")) == [] and damaged.active
+    rebuilt = Prefilter(["^Source:"], build_after=1000)
+    rebuilt.candidates("x")
+    assert rebuilt.active  # the rebuilt automaton replaced the damaged entry
+
+
+def test_without_a_usable_cache_folder_the_automaton_is_built_each_time(tmp_path, monkeypatch):
+    pytest.importorskip("hyperscan")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(blocker / "cache"))
+    for _ in range(2):
+        prefilter = Prefilter(["^Source:"], build_after=0)
+        assert list(prefilter.candidates("plain text")) == [] and prefilter.active
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("AUDITOR_NO_CACHE", "1")
+    assert Prefilter(["^Source:"], build_after=0).candidates("x") == set()
+    assert not (tmp_path / "cache").exists()
 
 
 @functools.cache
@@ -116,7 +168,7 @@ def test_no_rule_with_a_match_is_ruled_out_on_odd_text(text):
         assert_superset(built(folded), pack_sources(folded), text.lower() if folded else text)
 
 
-def test_audits_are_the_same_with_the_prefilter(monkeypatch):
+def test_audits_are_the_same_with_the_prefilter(monkeypatch, empty_cache):
     pytest.importorskip("hyperscan")
     articles = [Article(id=str(i), text=text) for i, text in enumerate(texts())]
     config = Config(select=("BPL", "HDG", "LNG"))  # the families with pattern rules

@@ -1,0 +1,76 @@
+"""Set-up work kept between runs in the user's cache folder.
+
+Some of the auditor's set-up gives the same bytes for the same inputs every time: Hyperscan
+takes 1.4 s to build each family's automaton, in every process that audits. Kept on disk, the
+result loads in milliseconds in the next run and in each worker of this one. An entry is named
+by a hash of everything that went into it and carries a hash of its own bytes, so a changed
+pack, another library version or a damaged file is a miss, never a wrong result. The cache only
+saves time: where its folder cannot be read or written, the work is simply done again.
+
+The folder is ``$AUDITOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/article-auditor``, else
+``~/.cache/article-auditor``. ``AUDITOR_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+_CHECKSUM = hashlib.sha256
+_CHECKSUM_SIZE = _CHECKSUM().digest_size
+_OFF = ("", "0", "false", "no")
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is off or no folder can be named."""
+    if os.environ.get("AUDITOR_NO_CACHE", "").strip().lower() not in _OFF:
+        return None
+    if explicit := os.environ.get("AUDITOR_CACHE_DIR"):
+        return Path(explicit)
+    if base := os.environ.get("XDG_CACHE_HOME"):
+        return Path(base) / "article-auditor"
+    try:
+        return Path.home() / ".cache" / "article-auditor"
+    except RuntimeError:  # no home directory to be found
+        return None
+
+
+def entry_path(kind: str, key: bytes) -> Path | None:
+    """Where the entry of ``kind`` for ``key`` (every input that shapes it) lives."""
+    folder = cache_dir()
+    return None if folder is None else folder / f"{kind}-{hashlib.sha256(key).hexdigest()}"
+
+
+def load(kind: str, key: bytes) -> bytes | None:
+    """The stored payload, or None if there is none or it is not intact."""
+    path = entry_path(kind, key)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    checksum, payload = data[:_CHECKSUM_SIZE], data[_CHECKSUM_SIZE:]
+    return payload if _CHECKSUM(payload).digest() == checksum else None
+
+
+def store(kind: str, key: bytes, payload: bytes) -> None:
+    """Keep ``payload`` for the next run. Written to a temporary file and renamed, so a reader
+    running at the same time (another worker) sees the whole entry or none."""
+    path = entry_path(kind, key)
+    if path is None:
+        return
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as out:
+            temporary = out.name
+            out.write(_CHECKSUM(payload).digest() + payload)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor import diskcache
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_an_entry_is_found_by_its_kind_and_key_only(folder):
+    assert diskcache.load("automaton", b"key") is None
+    diskcache.store("automaton", b"key", b"\x00payload\n")
+    assert diskcache.load("automaton", b"key") == b"\x00payload\n"
+    assert diskcache.load("automaton", b"other key") is None
+    assert diskcache.load("other", b"key") is None
+    assert [p.name.startswith("automaton-") for p in folder.iterdir()] == [True]
+
+
+def test_a_damaged_or_cut_entry_is_a_miss(folder):
+    diskcache.store("automaton", b"key", b"payload" * 100)
+    path = diskcache.entry_path("automaton", b"key")
+    assert path is not None
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-1])
+    assert diskcache.load("automaton", b"key") is None
+    path.write_bytes(whole[:-1] + b"?")
+    assert diskcache.load("automaton", b"key") is None
+    path.write_bytes(b"")
+    assert diskcache.load("automaton", b"key") is None
+
+
+def test_the_folder_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv("AUDITOR_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert diskcache.cache_dir() == tmp_path / "xdg" / "article-auditor"
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "mine"))
+    assert diskcache.cache_dir() == tmp_path / "mine"
+    for off in ("0", "false", "No", ""):
+        monkeypatch.setenv("AUDITOR_NO_CACHE", off)
+        assert diskcache.cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv("AUDITOR_NO_CACHE", "1")
+    assert diskcache.cache_dir() is None
+    diskcache.store("automaton", b"key", b"payload")
+    assert diskcache.load("automaton", b"key") is None
+    assert not (tmp_path / "mine").exists()
+
+
+def test_an_unwritable_folder_loses_nothing_but_time(tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("in the way")
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "a-file" / "cache"))
+    diskcache.store("automaton", b"key", b"payload")  # no error
+    assert diskcache.load("automaton", b"key") is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
