@@ -20,11 +20,10 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
-import pandas as pd
 from markupsafe import Markup, escape
 
 from auditor.model import ArticleAudit
-from auditor.report import SourceCard, source_cards
+from auditor.report import SourceCard, cards_frame, source_cards
 from auditor.writers import safe_cell
 
 CARD_SCHEMA = "article-auditor/report-card"
@@ -84,7 +83,7 @@ def write_card(
 ) -> None:
     kind = format_of(path, kind)
     if kind == "parquet":
-        _frame(source_cards(audits)).to_parquet(path, index=False)
+        cards_frame(source_cards(audits)).to_parquet(path, index=False)
     else:
         Path(path).write_text(render_card(audits, kind, texts), encoding="utf-8")
 
@@ -96,7 +95,7 @@ def render_card(
     articles = list(audits)
     cards = source_cards(articles)
     if kind == "csv":
-        content = str(_frame(cards).map(safe_cell).to_csv(index=False))
+        content = str(cards_frame(cards).map(safe_cell).to_csv(index=False))
     elif kind == "json":
         content = json.dumps(card_json(cards, articles), ensure_ascii=False, indent=1, default=str)
     elif kind == "md":
@@ -106,10 +105,6 @@ def render_card(
     else:
         raise ValueError(f"{kind!r} is not a text format")
     return content if content.endswith("\n") else content + "\n"
-
-
-def _frame(cards: list[SourceCard]) -> pd.DataFrame:
-    return pd.DataFrame([card.row for card in cards])
 
 
 def card_json(cards: list[SourceCard], articles: list[ArticleAudit]) -> dict[str, Any]:

@@ -197,3 +197,32 @@ def test_the_syllable_counts_survive_the_seen_words_set_starting_again(monkeypat
     text = seed_text("001")
     assert english_counts(text).syllables == textstat_original("count_syllables")(text, "en_US")
     assert len(_syllable_table("en_US")) <= 5
+
+
+def test_pandas_is_imported_only_for_a_table(seeds, tmp_path):
+    """The command line, the plugin and the workers need pandas only to write a card table
+    (0.3 s and about 60 MB in every process); the library's front door still has it."""
+    script = textwrap.dedent(
+        """
+        import os, sys
+        from auditor.cli import main
+
+        args = [sys.argv[1], "--format", "jsonl", "-o", os.devnull, "-q", "--isolated"]
+        main(["audit", *args, "--report-card", sys.argv[2] + "/card.md"])
+        print("pandas" in sys.modules)
+        main(["audit", *args, "--report-card", sys.argv[2] + "/card.csv"])
+        print("pandas" in sys.modules)
+        import auditor
+        import pandas as pd
+        print(type(auditor.audit_frame(pd.DataFrame({"text": ["One two three."]}))).__name__)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(seeds), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split("\n")[:3] == ["False", "True", "DataFrame"]
+    assert (tmp_path / "card.csv").read_text(encoding="utf-8").startswith("source,")
