@@ -29,6 +29,7 @@ from auditor.packs import PackError
 from auditor.readers import FORMATS as INPUT_FORMATS
 from auditor.readers import InputError, check_inputs, read_inputs
 from auditor.registry import load_registry
+from auditor.report import CardTally
 from auditor.writers import FORMATS, make_writer
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -228,8 +229,8 @@ def run_audit(args: argparse.Namespace) -> int:
     pending = _PendingTexts() if cleaner or sampler else None
     if pending is not None:
         records = pending.remember(records)
-    audits_for_card: list[ArticleAudit] = []
     show_card = not args.quiet and sys.stderr.isatty()
+    card = CardTally() if card_kind or show_card else None
     started = time.perf_counter()
     with _output(args.output) as stream:
         writer = make_writer(args.format, stream)
@@ -243,8 +244,8 @@ def run_audit(args: argparse.Namespace) -> int:
                     cleaner.write(audit, text)
                 if sampler is not None and text is not None:
                     sampler.offer(audit, text)
-                if card_kind or show_card:
-                    audits_for_card.append(audit)
+                if card is not None:
+                    card.add(audit)
                 if args.output:
                     stream.flush()
         summary = counter.summary(time.perf_counter() - started)
@@ -255,17 +256,17 @@ def run_audit(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    if args.report_card:
+    if args.report_card and card is not None:
         try:
             render.write_card(
-                audits_for_card, args.report_card, card_kind, sampler.texts() if sampler else None
+                card, args.report_card, card_kind, sampler.texts() if sampler else None
             )
         except OSError as error:
             raise UsageError(
                 f"cannot write {args.report_card}: {error.strerror or error}"
             ) from None
-    if show_card:
-        render.render_terminal(audits_for_card, sys.stderr)
+    if show_card and card is not None:
+        render.render_terminal(card, sys.stderr)
     if not args.quiet:
         print(_summary_line(summary), file=sys.stderr)
     return EXIT_FAILED if counter.failed else EXIT_OK
@@ -292,14 +293,14 @@ def run_report(args: argparse.Namespace) -> int:
     path = Path(args.results)
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    audits = list(load_results(path))
+    card = CardTally.of(load_results(path))
     kind = args.format or (render.format_of(args.output) if args.output else "md")
     if args.output:
-        render.write_card(audits, args.output, kind)
+        render.write_card(card, args.output, kind)
     elif kind == "parquet":
         raise UsageError("parquet is binary: give it a file with -o FILE")
     else:
-        sys.stdout.write(render.render_card(audits, kind))
+        sys.stdout.write(render.render_card(card, kind))
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ import hashlib
 import heapq
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import IO, Any
 from markupsafe import Markup, escape
 
 from auditor.model import ArticleAudit
-from auditor.report import SourceCard, cards_frame, source_cards
+from auditor.report import CardTally, SourceCard, cards_frame
 from auditor.writers import safe_cell
 
 CARD_SCHEMA = "article-auditor/report-card"
@@ -76,44 +76,41 @@ class TextSampler:
 
 
 def write_card(
-    audits: Iterable[ArticleAudit],
+    tally: CardTally,
     path: str,
     kind: str | None = None,
     texts: Mapping[str, str] | None = None,
 ) -> None:
     kind = format_of(path, kind)
     if kind == "parquet":
-        cards_frame(source_cards(audits)).to_parquet(path, index=False)
+        cards_frame(tally.cards()).to_parquet(path, index=False)
     else:
-        Path(path).write_text(render_card(audits, kind, texts), encoding="utf-8")
+        Path(path).write_text(render_card(tally, kind, texts), encoding="utf-8")
 
 
-def render_card(
-    audits: Iterable[ArticleAudit], kind: str, texts: Mapping[str, str] | None = None
-) -> str:
+def render_card(tally: CardTally, kind: str, texts: Mapping[str, str] | None = None) -> str:
     """The card as text in one of the text formats (html, md, json, csv)."""
-    articles = list(audits)
-    cards = source_cards(articles)
+    cards = tally.cards()
     if kind == "csv":
         content = str(cards_frame(cards).map(safe_cell).to_csv(index=False))
     elif kind == "json":
-        content = json.dumps(card_json(cards, articles), ensure_ascii=False, indent=1, default=str)
+        content = json.dumps(card_json(cards, tally), ensure_ascii=False, indent=1, default=str)
     elif kind == "md":
-        content = card_markdown(cards, articles)
+        content = card_markdown(cards, tally)
     elif kind == "html":
-        content = card_html(cards, articles, texts or {})
+        content = card_html(cards, tally, texts or {})
     else:
         raise ValueError(f"{kind!r} is not a text format")
     return content if content.endswith("\n") else content + "\n"
 
 
-def card_json(cards: list[SourceCard], articles: list[ArticleAudit]) -> dict[str, Any]:
+def card_json(cards: list[SourceCard], tally: CardTally) -> dict[str, Any]:
     return {
         "schema": CARD_SCHEMA,
         "version": CARD_VERSION,
-        "articles": len(articles),
+        "articles": tally.articles,
         "sources": [_jsonable(card.row) for card in cards],
-        "provenance": edges(articles),
+        "provenance": tally.edges(),
     }
 
 
@@ -121,27 +118,7 @@ def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
 
 
-def edges(articles: Iterable[ArticleAudit]) -> list[dict[str, Any]]:
-    source_of = {}
-    copies = []
-    for audit in articles:
-        source_of[audit.id] = audit.source
-        if audit.metrics.get("copy_of"):
-            copies.append(audit)
-    return [
-        {
-            "copy": a.id,
-            "copy_source": a.source,
-            "origin": str(a.metrics["copy_of"]),
-            "origin_source": source_of.get(str(a.metrics["copy_of"]), "(earlier batch)"),
-            "kind": a.metrics.get("copy_kind"),
-            "similarity": a.metrics.get("closest_similarity"),
-        }
-        for a in copies
-    ]
-
-
-def card_markdown(cards: list[SourceCard], articles: list[ArticleAudit]) -> str:
+def card_markdown(cards: list[SourceCard], tally: CardTally) -> str:
     families = _families(cards)
     head = [
         "source",
@@ -159,7 +136,7 @@ def card_markdown(cards: list[SourceCard], articles: list[ArticleAudit]) -> str:
     lines = [
         "# Report card",
         "",
-        f"{len(articles)} articles from {len(cards)} sources, worst mean score first. Family "
+        f"{tally.articles} articles from {len(cards)} sources, worst mean score first. Family "
         "columns are mean scores; shares of articles with warnings and their 95% intervals "
         "are in the JSON and CSV forms.",
         "",
@@ -193,9 +170,7 @@ def card_markdown(cards: list[SourceCard], articles: list[ArticleAudit]) -> str:
     )
 
 
-def card_html(
-    cards: list[SourceCard], articles: list[ArticleAudit], texts: Mapping[str, str]
-) -> str:
+def card_html(cards: list[SourceCard], tally: CardTally, texts: Mapping[str, str]) -> str:
     from jinja2 import Environment
 
     from auditor import __version__
@@ -205,7 +180,7 @@ def card_html(
         resources.files("auditor").joinpath("templates/card.html").read_text(encoding="utf-8")
     )
     families = _families(cards)
-    all_edges = edges(articles)
+    all_edges = tally.edges()
     pages = {
         card.source: [
             {
@@ -220,8 +195,8 @@ def card_html(
     return template.render(
         cards=cards,
         families=families,
-        total=len(articles),
-        errored=sum(not a.ok for a in articles),
+        total=tally.articles,
+        errored=tally.errored,
         small=sum(1 for c in cards if c.row["note"]),
         version=__version__,
         charts=_charts(cards, families),
@@ -259,11 +234,11 @@ def highlight(text: str, audit: ArticleAudit) -> Markup:
     return Markup("").join(pieces)
 
 
-def render_terminal(audits: Iterable[ArticleAudit], stream: IO[str]) -> None:
+def render_terminal(tally: CardTally, stream: IO[str]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    cards = source_cards(audits)
+    cards = tally.cards()
     families = _families(cards)
     table = Table(title="Report card (worst mean score first)", title_justify="left")
     for column in ("source", "articles", "failed", "mean", "grade", *families):

@@ -8,11 +8,12 @@ come with a 95% Wilson interval, because five articles prove little and the card
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
-import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from auditor.model import ArticleAudit, Severity
@@ -57,82 +58,186 @@ def cards_frame(cards: list[SourceCard]) -> pd.DataFrame:
 
 
 def source_cards(audits: Iterable[ArticleAudit]) -> list[SourceCard]:
-    articles = list(audits)
-    source_of = {a.id: a.source for a in articles}
-    copied_by_others: set[str] = {
-        str(a.metrics["copy_of"])
-        for a in articles
-        if a.metrics.get("copy_of") and source_of.get(str(a.metrics["copy_of"])) != a.source
-    }
-    families = sorted({name for a in articles for name in a.family_scores})
-    by_source: dict[str, list[ArticleAudit]] = defaultdict(list)
-    for article in articles:
-        by_source[article.source].append(article)
-    cards = []
-    for source, group in by_source.items():
-        cards.append(_card(source, group, families, source_of, copied_by_others))
-    return sorted(
-        cards, key=lambda c: (c.row["mean_score"] is None, c.row["mean_score"] or 0, c.source)
-    )
+    return CardTally.of(audits).cards()
 
 
-def _card(
-    source: str,
-    group: list[ArticleAudit],
-    families: list[str],
-    source_of: Mapping[str, str],
-    copied_by_others: set[str],
-) -> SourceCard:
-    audited = [a for a in group if a.ok]
-    scores = [a.score for a in audited if a.score is not None]
-    mean = round(statistics.fmean(scores), 2) if scores else None
-    row: dict[str, Any] = {
-        "source": source,
-        "articles": len(group),
-        "audited": len(audited),
-        "errored": len(group) - len(audited),
-        "failed": sum(not a.passed for a in group),
-        "mean_score": mean,
-        "median_score": round(statistics.median(scores), 2) if scores else None,
-        "grade": grade(mean) if mean is not None else None,
-    }
-    for family in families:
-        values = [a.family_scores.get(family) for a in audited]
-        present = [v for v in values if v is not None]
-        row[f"score_{family}"] = round(statistics.fmean(present), 2) if present else None
-    for family in families:
-        warned = sum(
-            any(f.family == family and f.severity >= Severity.WARNING for f in a.findings)
-            for a in audited
+class CardTally:
+    """The report card's figures, taken as audits stream past.
+
+    A card of a day's crawl must not hold the crawl: each source keeps counts, a tally of its
+    scores (two decimals, so at most 10,001 distinct values) and its few worst articles, and
+    the whole run keeps only its copy edges and the sources of the articles in a cluster. The
+    means and medians are the ones ``statistics`` gives on the full lists.
+    """
+
+    def __init__(self) -> None:
+        self.articles = 0
+        self.errored = 0
+        self._sources: dict[str, _SourceTally] = {}
+        self._families: set[str] = set()
+        self._clustered: list[tuple[str, str, bool]] = []
+        """(id, source, audited) of each article in a cluster: the only ones a copy points at."""
+        self._copies: list[ArticleAudit] = []
+
+    @classmethod
+    def of(cls, audits: Iterable[ArticleAudit]) -> CardTally:
+        tally = cls()
+        for audit in audits:
+            tally.add(audit)
+        return tally
+
+    def add(self, audit: ArticleAudit) -> None:
+        self.articles += 1
+        self.errored += not audit.ok
+        self._families.update(audit.family_scores)
+        source = self._sources.get(audit.source)
+        if source is None:
+            source = self._sources[audit.source] = _SourceTally()
+        source.add(audit)
+        if audit.metrics.get("cluster") is not None:
+            self._clustered.append((audit.id, audit.source, audit.ok))
+        if audit.metrics.get("copy_of"):
+            self._copies.append(audit)
+
+    def cards(self) -> list[SourceCard]:
+        """One card per source, worst mean score first."""
+        source_of = {article_id: source for article_id, source, _ in self._clustered}
+        copies_of_others: Counter[str] = Counter()
+        copied: set[str] = set()
+        for copy in self._copies:
+            origin = str(copy.metrics["copy_of"])
+            if source_of.get(origin) != copy.source:
+                copied.add(origin)
+                copies_of_others[copy.source] += copy.ok
+        copied_by_others = Counter(
+            source for article_id, source, ok in self._clustered if ok and article_id in copied
         )
-        low, high = wilson(warned, len(audited))
-        row[f"warned_{family}"] = round(warned / len(audited), 3) if audited else None
-        row[f"warned_{family}_low"] = round(low, 3)
-        row[f"warned_{family}_high"] = round(high, 3)
-    row["template_lines"] = sum(1 for a in audited for f in a.findings if f.code == "BPL012")
-    copies = [
-        a
-        for a in audited
-        if a.metrics.get("copy_of") and source_of.get(str(a.metrics["copy_of"])) != source
-    ]
-    row["copies_of_others"] = round(len(copies) / len(audited), 3) if audited else None
-    row["copied_by_others"] = (
-        round(sum(a.id in copied_by_others for a in audited) / len(audited), 3) if audited else None
+        families = sorted(self._families)
+        cards = [
+            tally.card(name, families, copies_of_others[name], copied_by_others[name])
+            for name, tally in self._sources.items()
+        ]
+        return sorted(
+            cards, key=lambda c: (c.row["mean_score"] is None, c.row["mean_score"] or 0, c.source)
+        )
+
+    def edges(self) -> list[dict[str, Any]]:
+        """Each copy with the article and source it was copied from."""
+        source_of = {article_id: source for article_id, source, _ in self._clustered}
+        return [
+            {
+                "copy": copy.id,
+                "copy_source": copy.source,
+                "origin": str(copy.metrics["copy_of"]),
+                "origin_source": source_of.get(str(copy.metrics["copy_of"]), "(earlier batch)"),
+                "kind": copy.metrics.get("copy_kind"),
+                "similarity": copy.metrics.get("closest_similarity"),
+            }
+            for copy in self._copies
+        ]
+
+
+@dataclass
+class _SourceTally:
+    articles: int = 0
+    audited: int = 0
+    failed: int = 0
+    scores: Counter[float] = field(default_factory=Counter)
+    family_scores: defaultdict[str, Counter[float]] = field(
+        default_factory=lambda: defaultdict(Counter)
     )
-    row["spun_likely"] = sum(a.metrics.get("spun") == "likely" for a in audited)
-    origins = Counter(
-        str(a.metrics["claimed_origin"]) for a in audited if a.metrics.get("claimed_origin")
-    )
-    row["claimed_origins"] = ", ".join(f"{name} ({n})" for name, n in origins.most_common(3))
-    languages = Counter(str(a.metrics.get("language") or "?") for a in audited)
-    row["languages"] = ", ".join(f"{name} {n}" for name, n in languages.most_common())
-    worst = sorted(audited, key=lambda a: (a.score if a.score is not None else 0.0, a.id))
-    worst = worst[:WORST_SHOWN]
-    row["worst_articles"] = "; ".join(
-        f"{a.id} ({a.score:.0f}: {top_findings(a)})" for a in worst if a.score is not None
-    )
-    row["note"] = _sample_note(len(audited))
-    return SourceCard(source, row, worst)
+    warned: Counter[str] = field(default_factory=Counter)
+    template_lines: int = 0
+    spun_likely: int = 0
+    origins: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    worst: list[ArticleAudit] = field(default_factory=list)
+
+    def add(self, audit: ArticleAudit) -> None:
+        self.articles += 1
+        self.failed += not audit.passed
+        if not audit.ok:
+            return
+        self.audited += 1
+        if audit.score is not None:
+            self.scores[audit.score] += 1
+        for family, value in audit.family_scores.items():
+            if value is not None:
+                self.family_scores[family][value] += 1
+        self.warned.update({f.family for f in audit.findings if f.severity >= Severity.WARNING})
+        self.template_lines += sum(1 for f in audit.findings if f.code == "BPL012")
+        self.spun_likely += audit.metrics.get("spun") == "likely"
+        if audit.metrics.get("claimed_origin"):
+            self.origins[str(audit.metrics["claimed_origin"])] += 1
+        self.languages[str(audit.metrics.get("language") or "?")] += 1
+        bisect.insort(self.worst, audit, key=_worst_first)
+        del self.worst[WORST_SHOWN:]
+
+    def card(
+        self, source: str, families: list[str], copies_of_others: int, copied_by_others: int
+    ) -> SourceCard:
+        audited = self.audited
+        mean = _mean(self.scores)
+        row: dict[str, Any] = {
+            "source": source,
+            "articles": self.articles,
+            "audited": audited,
+            "errored": self.articles - audited,
+            "failed": self.failed,
+            "mean_score": round(mean, 2) if mean is not None else None,
+            "median_score": _median(self.scores),
+            "grade": grade(round(mean, 2)) if mean is not None else None,
+        }
+        for family in families:
+            family_mean = _mean(self.family_scores.get(family, Counter()))
+            row[f"score_{family}"] = round(family_mean, 2) if family_mean is not None else None
+        for family in families:
+            low, high = wilson(self.warned[family], audited)
+            row[f"warned_{family}"] = round(self.warned[family] / audited, 3) if audited else None
+            row[f"warned_{family}_low"] = round(low, 3)
+            row[f"warned_{family}_high"] = round(high, 3)
+        row["template_lines"] = self.template_lines
+        row["copies_of_others"] = round(copies_of_others / audited, 3) if audited else None
+        row["copied_by_others"] = round(copied_by_others / audited, 3) if audited else None
+        row["spun_likely"] = self.spun_likely
+        row["claimed_origins"] = ", ".join(
+            f"{name} ({n})" for name, n in self.origins.most_common(3)
+        )
+        row["languages"] = ", ".join(f"{name} {n}" for name, n in self.languages.most_common())
+        row["worst_articles"] = "; ".join(
+            f"{a.id} ({a.score:.0f}: {top_findings(a)})" for a in self.worst if a.score is not None
+        )
+        row["note"] = _sample_note(audited)
+        return SourceCard(source, row, list(self.worst))
+
+
+def _worst_first(audit: ArticleAudit) -> tuple[float, str]:
+    return (audit.score if audit.score is not None else 0.0, audit.id)
+
+
+def _mean(tally: Counter[float]) -> float | None:
+    """``statistics.fmean`` of the tallied values: fsum is exactly rounded, so neither the
+    order nor the grouping of the values changes the sum."""
+    count = sum(tally.values())
+    if not count:
+        return None
+    values = itertools.chain.from_iterable(itertools.repeat(v, n) for v, n in tally.items())
+    return math.fsum(values) / count
+
+
+def _median(tally: Counter[float]) -> float | None:
+    """``statistics.median`` of the tallied values, rounded as the card shows it."""
+    count = sum(tally.values())
+    lower, upper = (count - 1) // 2, count // 2  # the middle positions in sorted order
+    seen = 0
+    low: list[float] = []
+    for value in sorted(tally):
+        seen += tally[value]
+        if not low and seen > lower:
+            low.append(value)
+        if seen > upper:
+            return round(value if count % 2 else (low[0] + value) / 2, 2)
+    return None
 
 
 def top_findings(audit: ArticleAudit, count: int = 2) -> str:

@@ -5,16 +5,21 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
+from collections import Counter
+from dataclasses import replace
 from importlib import resources
 
 import pytest
 from conftest import ENGLISH, write_jsonl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_duplication import STORY, article
 
-from auditor import Auditor, Config
+from auditor import Auditor, Config, render
 from auditor.readers import read_directory
-from auditor.report import wilson
+from auditor.report import CardTally, _mean, _median, wilson
 
 HOSTILE = (
     ENGLISH + "\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
@@ -53,10 +58,14 @@ def test_copying_shares_count_other_sources_only():
         article("farm-2", STORY[:5], source="farm.example"),
         article("own-1", STORY[1:], source="wire.example"),
     ]
-    card = Auditor(Config(select=("DUP010",))).audit_corpus(records).report_card()
-    rows = card.set_index("source")
+    corpus = Auditor(Config(select=("DUP010",))).audit_corpus(records)
+    rows = corpus.report_card().set_index("source")
     assert rows.loc["farm.example", "copies_of_others"] == 1.0
     assert rows.loc["wire.example", "copied_by_others"] == 0.5
+    html = render.render_card(CardTally.of(corpus.articles), "html")
+    for copy in ("farm-1", "farm-2"):  # the edges table names each copy and its origin
+        assert f"<tr><td>{copy}</td><td>own-1</td>" in html
+    assert "built-in method" not in html
 
 
 def test_cli_card_formats_and_report_from_saved_results(cli, seeds, tmp_path):
@@ -144,3 +153,29 @@ def test_the_card_renders_in_a_browser_without_running_input(cli, tmp_path, seed
         check=True,
     )
     assert shot.stat().st_size > 10_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.integers(0, 10_000).map(lambda n: n / 100) | st.floats(0, 100), max_size=120
+    ).flatmap(lambda values: st.permutations(values + values[: len(values) // 3]))
+)
+def test_a_tally_of_scores_has_the_mean_and_median_of_the_list(scores):
+    """The card keeps a count per distinct score, not every article's score."""
+    tally = Counter(scores)
+    if not scores:
+        assert _mean(tally) is None and _median(tally) is None
+        return
+    assert _mean(tally) == statistics.fmean(scores)
+    assert _median(tally) == round(statistics.median(scores), 2)
+
+
+def test_a_streamed_card_keeps_a_few_articles_per_source(seeds):
+    audits = Auditor().audit_corpus(read_directory(seeds)).articles
+    many = [replace(a, id=f"{a.id}-{n}", source="one.example") for n in range(200) for a in audits]
+    tally = CardTally.of(many)
+    (card,) = tally.cards()
+    assert card.row["articles"] == 1000 and len(card.worst) == 3
+    assert card.worst == sorted(many, key=lambda a: (a.score, a.id))[:3]
+    assert card.row["mean_score"] == round(statistics.fmean(a.score for a in many), 2)
