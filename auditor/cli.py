@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
@@ -305,15 +306,21 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def load_results(path: Path) -> Iterator[ArticleAudit]:
-    """Audits saved by `auditor audit --format jsonl` (one per line) or `--format json`."""
-    text = path.read_text(encoding="utf-8")
+    """Audits saved by `auditor audit --format jsonl` (read line by line, so results of any size
+    make a card) or `--format json` (one document, read whole)."""
     try:
-        if text.lstrip().startswith('{"schema"'):
-            rows = json.loads(text)["articles"]
-        else:
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-        for row in rows:
-            yield ArticleAudit.from_dict(row)
+        with path.open(encoding="utf-8") as stream:
+            first = stream.readline()
+            while first and not first.strip():
+                first = stream.readline()
+            rows: Iterable[Any]
+            if first.lstrip().startswith('{"schema"'):
+                rows = json.loads(first + stream.read())["articles"]
+            else:
+                lines = itertools.chain([first], stream)
+                rows = (json.loads(line) for line in lines if line.strip())
+            for row in rows:
+                yield ArticleAudit.from_dict(row)
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
         raise InputError(f"{path}: not audit results from `auditor audit` ({error})") from None
 

@@ -84,7 +84,15 @@ def test_cli_card_formats_and_report_from_saved_results(cli, seeds, tmp_path):
     assert len(pd.read_parquet(tmp_path / "card.parquet")) == 5
     code, out, _ = cli("report", str(results), "--format", "json")
     assert code == 0 and json.loads(out)["sources"] == document["sources"]
+    whole = tmp_path / "results.json"
+    cli("audit", str(seeds), "--format", "json", "-o", str(whole), "-q")
+    code, out, _ = cli("report", str(whole), "--format", "json")
+    assert code == 0 and json.loads(out)["sources"] == document["sources"]
     code, _, err = cli("report", str(tmp_path / "card.md"))
+    assert code == 2 and "not audit results" in err
+    latin1 = tmp_path / "latin1.jsonl"
+    latin1.write_bytes(results.read_bytes() + "{\"id\": \"caf\u00e9\"}\n".encode("latin-1"))
+    code, _, err = cli("report", str(latin1))
     assert code == 2 and "not audit results" in err
 
 
