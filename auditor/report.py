@@ -77,7 +77,7 @@ class CardTally:
         self._families: set[str] = set()
         self._clustered: list[tuple[str, str, bool]] = []
         """(id, source, audited) of each article in a cluster: the only ones a copy points at."""
-        self._copies: list[ArticleAudit] = []
+        self._copies: list[_Copy] = []
 
     @classmethod
     def of(cls, audits: Iterable[ArticleAudit]) -> CardTally:
@@ -97,7 +97,7 @@ class CardTally:
         if audit.metrics.get("cluster") is not None:
             self._clustered.append((audit.id, audit.source, audit.ok))
         if audit.metrics.get("copy_of"):
-            self._copies.append(audit)
+            self._copies.append(_Copy.of(audit))
 
     def cards(self) -> list[SourceCard]:
         """One card per source, worst mean score first."""
@@ -105,10 +105,9 @@ class CardTally:
         copies_of_others: Counter[str] = Counter()
         copied: set[str] = set()
         for copy in self._copies:
-            origin = str(copy.metrics["copy_of"])
-            if source_of.get(origin) != copy.source:
-                copied.add(origin)
-                copies_of_others[copy.source] += copy.ok
+            if source_of.get(copy.origin) != copy.source:
+                copied.add(copy.origin)
+                copies_of_others[copy.source] += copy.audited
         copied_by_others = Counter(
             source for article_id, source, ok in self._clustered if ok and article_id in copied
         )
@@ -128,13 +127,37 @@ class CardTally:
             {
                 "copy": copy.id,
                 "copy_source": copy.source,
-                "origin": str(copy.metrics["copy_of"]),
-                "origin_source": source_of.get(str(copy.metrics["copy_of"]), "(earlier batch)"),
-                "kind": copy.metrics.get("copy_kind"),
-                "similarity": copy.metrics.get("closest_similarity"),
+                "origin": copy.origin,
+                "origin_source": source_of.get(copy.origin, "(earlier batch)"),
+                "kind": copy.kind,
+                "similarity": copy.similarity,
             }
             for copy in self._copies
         ]
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """What the card needs of an article that copies another (not its findings)."""
+
+    id: str
+    source: str
+    origin: str
+    kind: Any
+    similarity: Any
+    audited: bool
+
+    @classmethod
+    def of(cls, audit: ArticleAudit) -> _Copy:
+        metrics = audit.metrics
+        return cls(
+            audit.id,
+            audit.source,
+            str(metrics["copy_of"]),
+            metrics.get("copy_kind"),
+            metrics.get("closest_similarity"),
+            audit.ok,
+        )
 
 
 @dataclass
