@@ -91,7 +91,7 @@ def test_cli_card_formats_and_report_from_saved_results(cli, seeds, tmp_path):
     code, _, err = cli("report", str(tmp_path / "card.md"))
     assert code == 2 and "not audit results" in err
     latin1 = tmp_path / "latin1.jsonl"
-    latin1.write_bytes(results.read_bytes() + "{\"id\": \"caf\u00e9\"}\n".encode("latin-1"))
+    latin1.write_bytes(results.read_bytes() + '{"id": "caf\u00e9"}\n'.encode("latin-1"))
     code, _, err = cli("report", str(latin1))
     assert code == 2 and "not audit results" in err
 
