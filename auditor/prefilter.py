@@ -22,6 +22,8 @@ import ctypes
 import re
 import threading
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from auditor import diskcache
@@ -141,14 +143,14 @@ class Prefilter:
         (once: without hyperscan every rule is scanned) when ``BUILD_AFTER`` articles are done."""
         if not self._looked_up:
             self._looked_up = True
-            self._build(cached_only=True)
-        if self._database is not None:
-            return
+            if self._load():
+                return
         if self._pending > 0:
             self._pending -= 1
             return
         self._pending = -1
-        self._build(cached_only=False)
+        if not self._load():  # another worker may have built it in the meantime
+            self._build()
 
     def _scratch(self) -> Any:
         """Hyperscan's working memory, one per thread (Dask runs partitions in threads)."""
@@ -159,11 +161,13 @@ class Prefilter:
             scratch = self._threads.scratch = hyperscan.Scratch(self._database)
         return scratch
 
-    def _build(self, cached_only: bool) -> None:
+    @cached_property
+    def _recipe(self) -> _Recipe | None:
+        """What the automaton is built from, and its cache key; None without hyperscan."""
         try:
             import hyperscan
         except ImportError:
-            return
+            return None
         flags = (
             hyperscan.HS_FLAG_PREFILTER
             | hyperscan.HS_FLAG_MULTILINE
@@ -174,12 +178,22 @@ class Prefilter:
         expressions = {i: widen(p).encode("utf-8") for i, p in enumerate(self._patterns)}
         version = getattr(hyperscan, "__version__", "")
         key = repr((version, flags, sorted(expressions.items()))).encode("utf-8")
-        cached = _from_payload(hyperscan, diskcache.load("hyperscan", key))
+        return _Recipe(hyperscan, flags, expressions, key)
+
+    def _load(self) -> bool:
+        recipe = self._recipe
+        if recipe is None:
+            return False
+        cached = _from_payload(recipe.hyperscan, diskcache.load("hyperscan", recipe.key))
         if cached is not None:
             self._use(*cached)
+        return cached is not None
+
+    def _build(self) -> None:
+        recipe = self._recipe
+        if recipe is None:
             return
-        if cached_only:
-            return
+        hyperscan, flags, expressions = recipe.hyperscan, recipe.flags, recipe.expressions
         database = _compile(hyperscan, expressions, flags)
         if database is None:  # find the expressions Hyperscan refuses; scan those in Python
             accepted = {i: e for i, e in expressions.items() if _compile(hyperscan, {i: e}, flags)}
@@ -187,12 +201,23 @@ class Prefilter:
             database = _compile(hyperscan, expressions, flags) if expressions else None
         if database is not None:
             self._use(database, set(expressions))
-            diskcache.store("hyperscan", key, _to_payload(hyperscan, database, set(expressions)))
+            payload = _to_payload(hyperscan, database, set(expressions))
+            diskcache.store("hyperscan", recipe.key, payload)
         _return_freed_memory()
 
     def _use(self, database: Any, accepted: set[int]) -> None:
         self._database = database
         self._unfiltered = frozenset(self._everything) - accepted
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    hyperscan: Any
+    flags: int
+    expressions: dict[int, bytes]
+    """Widened pattern by position in ``patterns``."""
+    key: bytes
+    """Everything the automaton depends on, for the cache."""
 
 
 def _to_payload(hyperscan: Any, database: Any, accepted: set[int]) -> bytes:

@@ -101,7 +101,7 @@ class CardTally:
 
     def cards(self) -> list[SourceCard]:
         """One card per source, worst mean score first."""
-        source_of = {article_id: source for article_id, source, _ in self._clustered}
+        source_of = self._source_of()
         copies_of_others: Counter[str] = Counter()
         copied: set[str] = set()
         for copy in self._copies:
@@ -122,7 +122,7 @@ class CardTally:
 
     def edges(self) -> list[dict[str, Any]]:
         """Each copy with the article and source it was copied from."""
-        source_of = {article_id: source for article_id, source, _ in self._clustered}
+        source_of = self._source_of()
         return [
             {
                 "copy": copy.id,
@@ -134,6 +134,10 @@ class CardTally:
             }
             for copy in self._copies
         ]
+
+    def _source_of(self) -> dict[str, str]:
+        """The source of each article a copy may point at."""
+        return {article_id: source for article_id, source, _ in self._clustered}
 
 
 @dataclass(frozen=True)
@@ -201,15 +205,16 @@ class _SourceTally:
     ) -> SourceCard:
         audited = self.audited
         mean = _mean(self.scores)
+        mean_score = round(mean, 2) if mean is not None else None
         row: dict[str, Any] = {
             "source": source,
             "articles": self.articles,
             "audited": audited,
             "errored": self.articles - audited,
             "failed": self.failed,
-            "mean_score": round(mean, 2) if mean is not None else None,
+            "mean_score": mean_score,
             "median_score": _median(self.scores),
-            "grade": grade(round(mean, 2)) if mean is not None else None,
+            "grade": grade(mean_score) if mean_score is not None else None,
         }
         for family in families:
             family_mean = _mean(self.family_scores.get(family, Counter()))
@@ -251,16 +256,20 @@ def _mean(tally: Counter[float]) -> float | None:
 def _median(tally: Counter[float]) -> float | None:
     """``statistics.median`` of the tallied values, rounded as the card shows it."""
     count = sum(tally.values())
-    lower, upper = (count - 1) // 2, count // 2  # the middle positions in sorted order
+    if not count:
+        return None
+    middle = _nth(tally, count // 2)
+    return round(middle if count % 2 else (_nth(tally, count // 2 - 1) + middle) / 2, 2)
+
+
+def _nth(tally: Counter[float], position: int) -> float:
+    """The value at ``position`` (from 0) of the tallied values in ascending order."""
     seen = 0
-    low: list[float] = []
     for value in sorted(tally):
         seen += tally[value]
-        if not low and seen > lower:
-            low.append(value)
-        if seen > upper:
-            return round(value if count % 2 else (low[0] + value) / 2, 2)
-    return None
+        if seen > position:
+            return value
+    raise IndexError(position)
 
 
 def top_findings(audit: ArticleAudit, count: int = 2) -> str:
