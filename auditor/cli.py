@@ -24,7 +24,7 @@ from typing import IO, Any
 from auditor import __version__, docs, render
 from auditor.clean import remove_spans
 from auditor.config import Config, ConfigError, FieldNames, discover, load, split_selectors
-from auditor.engine import Auditor
+from auditor.engine import Auditor, fewer_collections
 from auditor.model import Article, ArticleAudit, Severity
 from auditor.packs import PackError
 from auditor.readers import FORMATS as INPUT_FORMATS
@@ -236,7 +236,7 @@ def run_audit(args: argparse.Namespace) -> int:
     with _output(args.output) as stream:
         writer = make_writer(args.format, stream)
         writer.start()
-        with _progress(not args.no_progress) as advance:
+        with _progress(not args.no_progress) as advance, fewer_collections():
             for audit in _audits(auditor, records, args, advance):
                 writer.write(audit)
                 counter.add(audit)

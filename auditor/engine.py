@@ -8,7 +8,9 @@ back in input order, so the output is the same for any number of jobs.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import gc
 import itertools
 import multiprocessing
 import os
@@ -504,12 +506,36 @@ def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield batch
 
 
+COLLECTOR_THRESHOLD = 10_000
+"""Container allocations (net of frees) between two young-generation collections."""
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector tuned for auditing, in a process the auditor owns (the
+    CLI and its workers; a library call leaves its host's collector alone).
+
+    Auditing builds few reference cycles but many short-lived containers (spans, findings, a
+    batch's documents). With the default threshold of 700 the young generation was collected
+    about eight times a batch, each time walking the batch's live lists: 0.27 ms an article.
+    At ``COLLECTOR_THRESHOLD`` a steady run needs no collection, and cyclic garbage, if any, is
+    still collected.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(COLLECTOR_THRESHOLD, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 _worker: Auditor | None = None
 
 
 def _start_worker(config: Config) -> None:
     global _worker
     _worker = Auditor(config)
+    gc.set_threshold(COLLECTOR_THRESHOLD, *gc.get_threshold()[1:])  # see fewer_collections
 
 
 def _audit_batch(batch: list[Record], collect: bool) -> list[tuple[ArticleAudit, dict[str, Any]]]:

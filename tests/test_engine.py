@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import dataclasses
+import gc
+import pickle
 import textwrap
 from typing import Any
 
@@ -8,9 +11,10 @@ from conftest import ENGLISH, GERMAN
 
 from auditor import Auditor, Config, ConfigError
 from auditor.document import Document
+from auditor.engine import COLLECTOR_THRESHOLD, fewer_collections
 from auditor.families import readability
 from auditor.family import CheckContext, CorpusVerdict, FamilyModule, make_finding
-from auditor.model import Article, Rejected
+from auditor.model import Article, Pickled, Rejected
 from auditor.readers import read_directory
 from auditor.registry import load_registry
 
@@ -35,6 +39,33 @@ def test_output_is_the_same_for_one_and_two_jobs(seeds):
     two = [a.to_dict() for a in Auditor().iter_audits(records, jobs=2)]
     assert len(one) == len(records)
     assert one == two
+
+
+def test_what_workers_send_back_survives_pickling(seeds):
+    """Workers pickle audits and corpus states with ``Pickled.__reduce__``: a field it dropped
+    or reordered would change the article in the main process."""
+    records = [*read_directory(seeds), Rejected("bad", "x.jsonl:3", "AUD004", "not JSON")]
+    sent = Auditor()._audit_many(records, collect=True)
+    assert any(states for _, states in sent)
+    assert pickle.loads(pickle.dumps(records)) == records
+    assert pickle.loads(pickle.dumps(sent)) == sent
+
+
+def test_pickled_records_take_every_field_in_their_constructor():
+    # dataclass(slots=True) replaces each class; the slotless originals also list Pickled
+    records = [c for c in Pickled.__subclasses__() if "__slots__" in vars(c)]
+    assert {Article, Rejected} <= set(records)
+    for record in records:
+        assert all(f.init for f in dataclasses.fields(record)), record
+        assert tuple(f.name for f in dataclasses.fields(record)) == record.__slots__
+
+
+def test_fewer_collections_restores_the_hosts_collector():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), fewer_collections():
+        assert gc.get_threshold() == (COLLECTOR_THRESHOLD, *before[1:])
+        raise RuntimeError
+    assert gc.get_threshold() == before
 
 
 def test_non_english_text_skips_english_only_families():

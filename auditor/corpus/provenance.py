@@ -32,6 +32,7 @@ from auditor.corpus.spool import TextSpool, compress
 from auditor.document import Document
 from auditor.family import CheckContext, CorpusVerdict, rule_finding
 from auditor.lexicon import mean_zipf
+from auditor.model import Pickled
 from auditor.packs import Rule
 from auditor.readers import resolve_source
 
@@ -45,7 +46,7 @@ COPY_INSERTION = "copy-insertion"
 
 
 @dataclass(frozen=True, slots=True)
-class CopyState:
+class CopyState(Pickled):
     """What the corpus phase keeps of an article: metadata, a signature, the spooled text."""
 
     source: str

@@ -22,7 +22,7 @@ from auditor.config import Config
 from auditor.corpus.shingles import shingle_hashes
 from auditor.document import Document, Span
 from auditor.family import CheckContext, CorpusVerdict, FamilyModule, Metrics, rule_finding
-from auditor.model import Finding
+from auditor.model import Finding, Pickled
 from auditor.packs import Rule
 from auditor.readers import resolve_source
 
@@ -192,7 +192,7 @@ def _fingerprint(text: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class _LineState:
+class _LineState(Pickled):
     source: str
     lines: tuple[tuple[int, int, int, int, int], ...]
     """(hash, start, end, line, column) of every candidate line."""
