@@ -4,6 +4,7 @@ rules to find once the flagged lines are stripped."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -36,6 +37,7 @@ NEWSY = st.lists(
     max_size=25,
 ).map(" ".join)
 TEXT = st.one_of(st.text(max_size=400), NEWSY)
+SENTENCE_PARTS = [*'aB. !?…\n"”’)', "U.S.", "Mr.", "J. ", "etc.", "..."]
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -60,6 +62,22 @@ def test_words_and_their_offsets_are_the_word_pattern_matches(text):
     matches = list(re.finditer(r"\w+(?:['’\-]\w+)*", text))
     assert doc.words == [m.group() for m in matches]
     assert doc.word_starts == [m.start() for m in matches]
+
+
+@SETTINGS
+@given(st.one_of(TEXT, st.lists(st.sampled_from(SENTENCE_PARTS), max_size=40).map("".join)))
+def test_sentences_split_the_text_at_ends_and_line_breaks_only(text):
+    doc = Document(text)
+    sentences = doc.sentences
+    covered = "".join(text[s.start : s.end] for s in sentences)
+    assert "".join(covered.split()) == "".join(text.split())  # every visible character, once
+    assert all(s.text == s.text.strip() and "\n" not in s.text for s in sentences)
+    for before, after in itertools.pairwise(sentences):
+        assert before.end <= after.start
+        gap = text[before.end : after.start]
+        assert not gap.strip()  # nothing between two sentences but white space
+        # a sentence ends at a line break, or at terminal punctuation (and closers)
+        assert "\n" in gap or re.search(r"[.!?…][\"'”’)\]]*$", before.text)
 
 
 @SETTINGS
