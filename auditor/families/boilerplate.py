@@ -52,7 +52,6 @@ def has_html_residue(text: str) -> bool:
     return any(mark in text for mark in _RESIDUE_MARKS) and bool(_HTML_RESIDUE.search(text))
 
 
-
 @family.check("machine-identifier")
 def machine_identifiers(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     # HTML residue in a line is HTML residue in the text: one search over the text spares
