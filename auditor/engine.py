@@ -517,7 +517,7 @@ def fewer_collections() -> Iterator[None]:
 
     Auditing builds few reference cycles but many short-lived containers (spans, findings, a
     batch's documents). With the default threshold of 700 the young generation was collected
-    about eight times a batch, each time walking the batch's live lists: 0.27 ms an article.
+    about eight times a batch, each time walking the batch's live lists: 0.3 ms an article.
     At ``COLLECTOR_THRESHOLD`` a steady run needs no collection, and cyclic garbage, if any, is
     still collected.
     """
