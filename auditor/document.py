@@ -229,8 +229,7 @@ def _ends_with_abbreviation(text: str, backwards: str, sentence_start: int, punc
     n = len(text)
     first = max(sentence_start, punct - 12)
     run = _TOKEN_BACKWARDS.match(backwards, n - 1 - punct, n - first)
-    if run is None:
-        return False
+    assert run is not None  # the period itself matches
     token = run.group()[::-1].lower().rstrip(".")
     if token in _ABBREVIATIONS:
         # "U.S." ends a sentence when a capitalised sentence start follows and the token is the

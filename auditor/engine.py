@@ -521,12 +521,18 @@ def fewer_collections() -> Iterator[None]:
     At ``COLLECTOR_THRESHOLD`` a steady run needs no collection, and cyclic garbage, if any, is
     still collected.
     """
-    previous = gc.get_threshold()
-    gc.set_threshold(COLLECTOR_THRESHOLD, *previous[1:])
+    previous = _collect_less()
     try:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+def _collect_less() -> tuple[int, int, int]:
+    """Raise the young generation's threshold; the thresholds as they were."""
+    previous = gc.get_threshold()
+    gc.set_threshold(COLLECTOR_THRESHOLD, *previous[1:])
+    return previous
 
 
 _worker: Auditor | None = None
@@ -535,7 +541,7 @@ _worker: Auditor | None = None
 def _start_worker(config: Config) -> None:
     global _worker
     _worker = Auditor(config)
-    gc.set_threshold(COLLECTOR_THRESHOLD, *gc.get_threshold()[1:])  # see fewer_collections
+    _collect_less()  # for the worker's life: see fewer_collections
 
 
 def _audit_batch(batch: list[Record], collect: bool) -> list[tuple[ArticleAudit, dict[str, Any]]]:
