@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from auditor.memo import Memo
+
 
 @cache
 def _syllable_counts() -> dict[str, int]:
@@ -80,37 +82,25 @@ def count_syllables(text: str, lang: str) -> int:
 
 
 SEEN_WORDS = 50_000
-"""Words whose counts are kept at hand; past this many the set starts again."""
-
-
-class _SyllableTable(dict[str, int]):
-    """The counts of the words met so far, looked up in the dictionary (135,000 words) on
-    first sight. The dictionary is larger than the processor's caches and every lookup in it
-    waits on memory; the words of recent articles are a few thousand, and stay cached. A
-    word the dictionary lacks gets its hyphenation points plus one, as textstat counts it.
-    The set is bounded because names and typos never stop coming."""
-
-    def __init__(self, counts: dict[str, int], lang: str) -> None:
-        load_textstat()
-        from textstat.backend.utils._get_pyphen import get_pyphen
-
-        super().__init__()
-        self.counts = counts
-        self.pyphen = get_pyphen(lang)
-
-    def __missing__(self, word: str) -> int:
-        count = self.counts.get(word)
-        if count is None:
-            count = len(self.pyphen.positions(word)) + 1
-        if len(self) >= SEEN_WORDS:
-            self.clear()
-        self[word] = count
-        return count
+"""Words whose counts are kept at hand; past this many the table starts again."""
 
 
 @cache
-def _syllable_table(lang: str) -> _SyllableTable:
-    return _SyllableTable(_syllable_counts(), lang)
+def _syllable_table(lang: str) -> Memo[str, int]:
+    """The counts of the words met so far, looked up in the dictionary (135,000 words) on
+    first sight (:mod:`auditor.memo`). A word the dictionary lacks gets its hyphenation points
+    plus one, as textstat counts it."""
+    load_textstat()
+    from textstat.backend.utils._get_pyphen import get_pyphen
+
+    counts = _syllable_counts()
+    pyphen = get_pyphen(lang)
+
+    def syllables(word: str) -> int:
+        count = counts.get(word)
+        return len(pyphen.positions(word)) + 1 if count is None else count
+
+    return Memo(syllables, SEEN_WORDS)
 
 
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")  # textstat's sentence pattern

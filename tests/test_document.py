@@ -65,3 +65,31 @@ def test_empty_document_has_no_views():
     doc = Document("")
     assert doc.paragraphs == [] and doc.sentences == [] and doc.words == []
     assert doc.line_col(0) == (1, 1)
+
+
+def test_token_hashes_are_the_crc32_of_each_token_even_when_the_table_starts_again(
+    monkeypatch, seed_text
+):
+    import zlib
+
+    from auditor import document
+
+    monkeypatch.setattr(document._TOKEN_HASH, "limit", 7)
+    document._TOKEN_HASH.clear()
+    for text in (seed_text("003"), "Kyiv’s war \ud800lone surrogate, KYIV war again"):
+        doc = Document(text)
+        expected = [zlib.crc32(t.encode("utf-8", "surrogatepass")) for t in doc.tokens]
+        assert doc.token_hashes.tolist() == expected
+        assert len(document._TOKEN_HASH) <= 7
+
+
+def test_a_memo_computes_each_key_once_until_it_starts_again():
+    from auditor.memo import Memo
+
+    calls: list[str] = []
+    table = Memo(lambda word: calls.append(word) or len(word), limit=2)
+    assert [table[w] for w in ("war", "war", "kyiv", "war")] == [3, 3, 4, 3]
+    assert calls == ["war", "kyiv"]
+    assert table["strike"] == 6  # the third key: the table starts again with it
+    assert dict(table) == {"strike": 6}
+    assert table["war"] == 3 and calls == ["war", "kyiv", "strike", "war"]

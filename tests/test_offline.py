@@ -183,7 +183,6 @@ def test_formulas_over_counts_taken_once_agree_on_odd_text(text):
 
 
 def test_the_syllable_counts_survive_the_seen_words_set_starting_again(monkeypatch, seed_text):
-    from auditor import textstat_offline
     from auditor.textstat_offline import (
         _syllable_table,
         count_syllables,
@@ -191,7 +190,7 @@ def test_the_syllable_counts_survive_the_seen_words_set_starting_again(monkeypat
         textstat_original,
     )
 
-    monkeypatch.setattr(textstat_offline, "SEEN_WORDS", 5)
+    monkeypatch.setattr(_syllable_table("en_US"), "limit", 5)
     count_syllables.cache_clear()  # caches only: the text is counted and its words looked up
     _syllable_table("en_US").clear()
     text = seed_text("001")
