@@ -77,7 +77,10 @@ class _FamilyPlan:
     def prepare_prefilters(self) -> None:
         """One prefilter per text, numbering the rules as ``patterns`` lists them."""
         self.prefilters = {
-            folded: Prefilter([pattern.regex.pattern for _, pattern in scans])
+            folded: Prefilter(
+                [pattern.regex.pattern for _, pattern in scans],
+                locatable=[i for i, (_, pattern) in enumerate(scans) if pattern.locatable],
+            )
             for folded, scans in self.patterns.items()
         }
 
@@ -93,12 +96,18 @@ class _FamilyPlan:
             findings.extend(check(context, rule))
         for folded, scans in self.patterns.items():
             text = doc.folded if folded else doc.text
-            possible = self.prefilters[folded].candidates(text)
+            hits = self.prefilters[folded].scan(text)
             for position, (rule, pattern) in enumerate(scans):
-                if position not in possible:
+                if position not in hits.possible:
                     continue  # the prefilter proved the rule has no match here
                 quoted = bool(rule.option("outside_quotes", False))
-                for found in pattern.finditer(text, doc.line_starts):
+                windows = hits.windows.get(position)
+                matches = (
+                    pattern.finditer(text, doc.line_starts)
+                    if windows is None
+                    else pattern.within(text, windows)
+                )
+                for found in matches:
                     if not (quoted and doc.in_quote(found.start())):
                         findings.append(context.finding(rule, found.start(), found.end()))
         if self.phrases is not None:

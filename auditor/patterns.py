@@ -43,6 +43,14 @@ class RulePattern:
     regex: re.Pattern[str]
     lines_only: bool
     """Every alternative is line-anchored: try the regex at line starts only."""
+    never_empty: bool
+    """No match is empty, so the first match at a position is the one ``finditer`` takes."""
+
+    @property
+    def locatable(self) -> bool:
+        """Whether a scan that reports where matches may start (:mod:`auditor.prefilter`)
+        spares work: a line-anchored regex is already tried at line starts only."""
+        return self.never_empty and not self.lines_only
 
     @classmethod
     def compile(cls, patterns: Sequence[str]) -> RulePattern:
@@ -53,7 +61,9 @@ class RulePattern:
                 parts.append("^(?:" + "|".join(f"(?:{p[1:]})" for p in sources) + ")")
             else:
                 parts.extend(f"(?:{p})" for p in sources)
-        return cls(re.compile("|".join(parts), re.MULTILINE), all(a for a, _ in groups))
+        source = "|".join(parts)
+        never_empty = _sre_parse.parse(source, re.MULTILINE).getwidth()[0] > 0
+        return cls(re.compile(source, re.MULTILINE), all(a for a, _ in groups), never_empty)
 
     def finditer(self, text: str, line_starts: Sequence[int]) -> Iterator[re.Match[str]]:
         """The non-empty matches ``regex.finditer(text)`` would give, in text order."""
@@ -75,3 +85,19 @@ class RulePattern:
             if found is not None:
                 yield found
                 reached = found.end()
+
+    def within(self, text: str, windows: Sequence[tuple[int, int]]) -> Iterator[re.Match[str]]:
+        """The matches ``finditer`` gives, for a regex that is ``never_empty`` and whose every
+        match starts inside one of ``windows`` (sorted, apart): only their positions are tried.
+        """
+        match = self.regex.match
+        reached = 0
+        for start, end in windows:
+            position = max(start, reached)
+            while position < end:
+                found = match(text, position)
+                if found is None:
+                    position += 1
+                else:
+                    yield found
+                    reached = position = found.end()

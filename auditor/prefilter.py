@@ -9,6 +9,12 @@ boundaries dropped, bounded repeats opened, lookarounds approximated by Hypersca
 mode). A rule it rules out has no match; the rules it lets through run in ``re`` as before. The
 findings are the same with or without it.
 
+A rule that Hyperscan can take without approximation, and whose matches are never empty, is
+also located: the automaton reports where its widened matches start and end, and ``re`` tries
+the rule only at the positions inside those ranges instead of at every character. The hedging
+rules begin with a word boundary, which leaves ``re`` no first character to skip ahead to;
+located, they cost 0.07 ms an article instead of 0.9 ms.
+
 Building the automaton takes about 1.4 s, so it is built once a process has audited
 ``BUILD_AFTER`` articles, and kept in the cache folder (:mod:`auditor.diskcache`): the next
 process with the same patterns loads it before its first article. Without the ``hyperscan``
@@ -106,13 +112,37 @@ def _folds(char: str) -> str:
 _ASCII_FOLDS = {"k": "\u212a", "s": "\u017f", "i": "\u0131"}
 
 
-class Prefilter:
-    """Which of ``patterns`` (Python regex sources, MULTILINE) may match a text."""
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """What one pass over a text says about each pattern."""
 
-    def __init__(self, patterns: Sequence[str], build_after: int | None = None) -> None:
+    possible: Collection[int]
+    """Positions of the patterns that may match the text."""
+    windows: dict[int, list[tuple[int, int]]]
+    """For each located pattern that may match: character ranges (start, end), in order and
+    apart, inside which every one of its matches starts."""
+
+
+class Prefilter:
+    """Which of ``patterns`` (Python regex sources, MULTILINE) may match a text, and for the
+    ``locatable`` ones (never an empty match), where.
+
+    A located pattern is compiled as it is widened, not approximated, and with the start of
+    each match: every end of a match of the widened pattern is reported with the leftmost
+    start that ends there. A match of the rule is a match of its widening, so it starts in one
+    of those ranges, and ``re`` need only try the positions inside them."""
+
+    def __init__(
+        self,
+        patterns: Sequence[str],
+        build_after: int | None = None,
+        locatable: Collection[int] = (),
+    ) -> None:
         self._patterns = tuple(patterns)
+        self._locatable = frozenset(locatable)
         self._everything = range(len(self._patterns))
         self._unfiltered: frozenset[int] = frozenset()
+        self._located: frozenset[int] = frozenset()
         self._database: Any = None
         self._pending = BUILD_AFTER if build_after is None else build_after
         self._looked_up = False
@@ -125,18 +155,25 @@ class Prefilter:
 
     def candidates(self, text: str) -> Collection[int]:
         """Positions of the patterns that may match ``text``."""
+        return self.scan(text).possible
+
+    def scan(self, text: str) -> Hits:
         if self._database is None and self._pending >= 0:
             self._prepare()
         if self._database is None:
-            return self._everything
+            return Hits(self._everything, {})
         hits = set(self._unfiltered)
+        spans: dict[int, list[tuple[int, int]]] = {}
+        data = text.encode("utf-8", "replace")
         self._database.scan(
-            text.encode("utf-8", "replace"),
+            data,
             match_event_handler=_collect,
-            context=hits,
+            context=(hits, spans, self._located),
             scratch=self._scratch(),
         )
-        return hits
+        windows = {index: _windows(found, data, text) for index, found in spans.items()}
+        hits.update(windows)
+        return Hits(hits, windows)
 
     def _prepare(self) -> None:
         """Load the automaton from the cache before the first article; failing that, build it
@@ -168,17 +205,14 @@ class Prefilter:
             import hyperscan
         except ImportError:
             return None
-        flags = (
-            hyperscan.HS_FLAG_PREFILTER
-            | hyperscan.HS_FLAG_MULTILINE
-            | hyperscan.HS_FLAG_UTF8
-            | hyperscan.HS_FLAG_SINGLEMATCH
-            | hyperscan.HS_FLAG_ALLOWEMPTY
-        )
+        common = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_ALLOWEMPTY
+        filtering = common | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
+        locating = common | hyperscan.HS_FLAG_SOM_LEFTMOST
         expressions = {i: widen(p).encode("utf-8") for i, p in enumerate(self._patterns)}
+        flags = {i: locating if i in self._locatable else filtering for i in expressions}
         version = getattr(hyperscan, "__version__", "")
-        key = repr((version, flags, sorted(expressions.items()))).encode("utf-8")
-        return _Recipe(hyperscan, flags, expressions, key)
+        key = repr((version, sorted(flags.items()), sorted(expressions.items())))
+        return _Recipe(hyperscan, flags, filtering, expressions, key.encode("utf-8"))
 
     def _load(self) -> bool:
         recipe = self._recipe
@@ -193,49 +227,58 @@ class Prefilter:
         recipe = self._recipe
         if recipe is None:
             return
-        hyperscan, flags, expressions = recipe.hyperscan, recipe.flags, recipe.expressions
+        hyperscan, flags, expressions = recipe.hyperscan, dict(recipe.flags), recipe.expressions
         database = _compile(hyperscan, expressions, flags)
-        if database is None:  # find the expressions Hyperscan refuses; scan those in Python
-            accepted = {i: e for i, e in expressions.items() if _compile(hyperscan, {i: e}, flags)}
-            expressions = accepted
+        if database is None:  # find what Hyperscan refuses: filter it, or scan it in Python
+            for i, expression in expressions.items():
+                if not _compile(hyperscan, {i: expression}, flags):
+                    flags[i] = recipe.filtering
+            expressions = {
+                i: e for i, e in expressions.items() if _compile(hyperscan, {i: e}, flags)
+            }
             database = _compile(hyperscan, expressions, flags) if expressions else None
         if database is not None:
-            self._use(database, set(expressions))
-            payload = _to_payload(hyperscan, database, set(expressions))
+            located = {i for i in expressions if flags[i] != recipe.filtering}
+            self._use(database, set(expressions), located)
+            payload = _to_payload(hyperscan, database, set(expressions), located)
             diskcache.store("hyperscan", recipe.key, payload)
         _return_freed_memory()
 
-    def _use(self, database: Any, accepted: set[int]) -> None:
+    def _use(self, database: Any, accepted: set[int], located: set[int]) -> None:
         self._database = database
         self._unfiltered = frozenset(self._everything) - accepted
+        self._located = frozenset(located)
 
 
 @dataclass(frozen=True)
 class _Recipe:
     hyperscan: Any
-    flags: int
+    flags: dict[int, int]
+    """Hyperscan's flags by position in ``patterns``: locating or filtering."""
+    filtering: int
+    """The flags of a pattern that is only filtered."""
     expressions: dict[int, bytes]
     """Widened pattern by position in ``patterns``."""
     key: bytes
     """Everything the automaton depends on, for the cache."""
 
 
-def _to_payload(hyperscan: Any, database: Any, accepted: set[int]) -> bytes:
-    """The accepted expressions' positions on one line, then the serialised automaton."""
-    return (
-        ",".join(map(str, sorted(accepted))).encode("ascii")
-        + b"\n"
-        + bytes(hyperscan.dumpb(database))
-    )
+def _to_payload(hyperscan: Any, database: Any, accepted: set[int], located: set[int]) -> bytes:
+    """The accepted and the located expressions' positions on one line, then the serialised
+    automaton."""
+    head = ";".join(",".join(map(str, sorted(group))) for group in (accepted, located))
+    return head.encode("ascii") + b"\n" + bytes(hyperscan.dumpb(database))
 
 
-def _from_payload(hyperscan: Any, payload: bytes | None) -> tuple[Any, set[int]] | None:
+def _from_payload(hyperscan: Any, payload: bytes | None) -> tuple[Any, set[int], set[int]] | None:
     if payload is None:
         return None
     head, _, serialised = payload.partition(b"\n")
+    accepted_part, _, located_part = head.partition(b";")
     try:
-        accepted = {int(i) for i in head.split(b",") if i}
-        return hyperscan.loadb(serialised, hyperscan.HS_MODE_BLOCK), accepted
+        accepted = {int(i) for i in accepted_part.split(b",") if i}
+        located = {int(i) for i in located_part.split(b",") if i}
+        return hyperscan.loadb(serialised, hyperscan.HS_MODE_BLOCK), accepted, located
     except (ValueError, hyperscan.error):  # another platform's or version's automaton
         return None
 
@@ -247,19 +290,49 @@ def _return_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _compile(hyperscan: Any, expressions: dict[int, bytes], flags: int) -> Any:
+def _compile(hyperscan: Any, expressions: dict[int, bytes], flags: dict[int, int]) -> Any:
     database = hyperscan.Database()
     try:
         database.compile(
             expressions=list(expressions.values()),
             ids=list(expressions),
             elements=len(expressions),
-            flags=flags,
+            flags=[flags[i] for i in expressions],
         )
     except hyperscan.error:
         return None
     return database
 
 
-def _collect(index: int, start: int, end: int, flags: int, hits: set[int]) -> None:
-    hits.add(index)
+def _collect(
+    index: int,
+    start: int,
+    end: int,
+    flags: int,
+    context: tuple[set[int], dict[int, list[tuple[int, int]]], frozenset[int]],
+) -> None:
+    hits, spans, located = context
+    if index in located:
+        spans.setdefault(index, []).append((start, end))
+    else:
+        hits.add(index)
+
+
+def _windows(spans: list[tuple[int, int]], data: bytes, text: str) -> list[tuple[int, int]]:
+    """The byte ranges of matches as character ranges, sorted, overlapping ones merged."""
+    if len(data) != len(text):  # not ASCII: count the characters before each offset
+        spans = [
+            (
+                len(data[:start].decode("utf-8", "ignore")),
+                len(data[:end].decode("utf-8", "replace")),
+            )
+            for start, end in spans
+        ]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged

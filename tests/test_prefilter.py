@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 import auditor.prefilter
 from auditor import Auditor, Config
+from auditor.document import Document
 from auditor.model import Article
+from auditor.patterns import RulePattern
 from auditor.prefilter import Prefilter, widen
 from auditor.registry import load_registry
 
@@ -111,19 +113,28 @@ def test_without_a_usable_cache_folder_the_automaton_is_built_each_time(tmp_path
 
 
 @functools.cache
-def pack_sources(folded: bool) -> list[tuple[str, str]]:
-    """(code, joined regex) of every pack rule with patterns, per kind of text."""
+def pack_patterns(folded: bool) -> list[tuple[str, RulePattern]]:
+    """(code, compiled patterns) of every pack rule with patterns, per kind of text."""
     auditor = Auditor(Config())
     return [
-        (rule.code, pattern.regex.pattern)
+        (rule.code, pattern)
         for plan in auditor._plans
         for rule, pattern in plan.patterns.get(folded, [])
     ]
 
 
+def pack_sources(folded: bool) -> list[tuple[str, str]]:
+    return [(code, pattern.regex.pattern) for code, pattern in pack_patterns(folded)]
+
+
 @functools.cache
 def built(folded: bool) -> Prefilter:
-    return Prefilter([source for _, source in pack_sources(folded)], build_after=0)
+    patterns = pack_patterns(folded)
+    return Prefilter(
+        [pattern.regex.pattern for _, pattern in patterns],
+        build_after=0,
+        locatable=[i for i, (_, pattern) in enumerate(patterns) if pattern.locatable],
+    )
 
 
 def texts() -> list[str]:
@@ -140,6 +151,15 @@ def assert_superset(prefilter: Prefilter, sources: list[tuple[str, str]], text: 
             assert position in candidates, (code, text[:200])
 
 
+def assert_located(prefilter: Prefilter, patterns: list[tuple[str, RulePattern]], text: str):
+    """Tried only inside the windows, a located rule finds what ``finditer`` finds."""
+    hits = prefilter.scan(text)
+    for position, windows in hits.windows.items():
+        code, pattern = patterns[position]
+        expected = [m.span() for m in pattern.finditer(text, Document(text).line_starts)]
+        assert [m.span() for m in pattern.within(text, windows)] == expected, (code, text[:200])
+
+
 @pytest.mark.parametrize("folded", [False, True])
 def test_no_rule_with_a_match_is_ruled_out(folded):
     pytest.importorskip("hyperscan")
@@ -148,6 +168,7 @@ def test_no_rule_with_a_match_is_ruled_out(folded):
     for text in texts():
         text = text.lower() if folded else text
         assert_superset(prefilter, sources, text)
+        assert_located(prefilter, pack_patterns(folded), text)
         ruled_out += len(sources) - len(prefilter.candidates(text))
     assert prefilter.active and ruled_out > 0  # it filters, and never wrongly
 
@@ -166,6 +187,31 @@ def test_no_rule_with_a_match_is_ruled_out_on_odd_text(text):
     pytest.importorskip("hyperscan")
     for folded in (False, True):
         assert_superset(built(folded), pack_sources(folded), text.lower() if folded else text)
+        assert_located(built(folded), pack_patterns(folded), text.lower() if folded else text)
+
+
+def test_hedging_rules_are_located_and_in_character_offsets():
+    pytest.importorskip("hyperscan")
+    patterns = pack_patterns(True)
+    hedging = {i for i, (code, _) in enumerate(patterns) if code.startswith("HDG")}
+    assert hedging and hedging <= built(True)._located
+    text = "Kyiv — “It is believed to be close,” Zelensky’s aide reportedly said. Some critics say…"
+    hits = built(True).scan(text.lower())
+    assert hedging & set(hits.windows)
+    assert_located(built(True), patterns, text.lower())
+
+
+def test_a_pattern_hyperscan_cannot_locate_is_still_filtered(empty_cache):
+    pytest.importorskip("hyperscan")
+    patterns = [r"\breportedly\b", r"(?<=said )\bthat\b"]  # no lookbehind without prefiltering
+    prefilter = Prefilter(patterns, build_after=0, locatable=[0, 1])
+    text = "reportedly, he said that; unreportedly"
+    hits = prefilter.scan(text)
+    assert prefilter.active and set(hits.possible) == {0, 1}
+    assert hits.windows == {0: [(0, 10), (28, 38)]}  # widened: without its word boundaries
+    located = RulePattern.compile([patterns[0]]).within(text, hits.windows[0])
+    assert [m.span() for m in located] == [(0, 10)]
+    assert prefilter.scan("nothing here").possible == set()
 
 
 def test_audits_are_the_same_with_the_prefilter(monkeypatch, empty_cache):
