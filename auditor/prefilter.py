@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from auditor import diskcache
 
 BUILD_AFTER = 500
@@ -230,12 +232,7 @@ class Prefilter:
         hyperscan, flags, expressions = recipe.hyperscan, dict(recipe.flags), recipe.expressions
         database = _compile(hyperscan, expressions, flags)
         if database is None:  # find what Hyperscan refuses: filter it, or scan it in Python
-            for i, expression in expressions.items():
-                if not _compile(hyperscan, {i: expression}, flags):
-                    flags[i] = recipe.filtering
-            expressions = {
-                i: e for i, e in expressions.items() if _compile(hyperscan, {i: e}, flags)
-            }
+            expressions = {i: e for i, e in expressions.items() if _accepts(recipe, flags, i)}
             database = _compile(hyperscan, expressions, flags) if expressions else None
         if database is not None:
             located = {i for i in expressions if flags[i] != recipe.filtering}
@@ -248,6 +245,18 @@ class Prefilter:
         self._database = database
         self._unfiltered = frozenset(self._everything) - accepted
         self._located = frozenset(located)
+
+
+def _accepts(recipe: _Recipe, flags: dict[int, int], i: int) -> bool:
+    """Whether Hyperscan compiles expression ``i`` alone; a located one it refuses is tried
+    again as filtered only (``flags`` is updated)."""
+    alone = {i: recipe.expressions[i]}
+    if _compile(recipe.hyperscan, alone, flags):
+        return True
+    if flags[i] == recipe.filtering:
+        return False
+    flags[i] = recipe.filtering
+    return _compile(recipe.hyperscan, alone, flags) is not None
 
 
 @dataclass(frozen=True)
@@ -320,14 +329,8 @@ def _collect(
 
 def _windows(spans: list[tuple[int, int]], data: bytes, text: str) -> list[tuple[int, int]]:
     """The byte ranges of matches as character ranges, sorted, overlapping ones merged."""
-    if len(data) != len(text):  # not ASCII: count the characters before each offset
-        spans = [
-            (
-                len(data[:start].decode("utf-8", "ignore")),
-                len(data[:end].decode("utf-8", "replace")),
-            )
-            for start, end in spans
-        ]
+    if len(data) != len(text):  # not ASCII
+        spans = _character_spans(spans, data)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -336,3 +339,12 @@ def _windows(spans: list[tuple[int, int]], data: bytes, text: str) -> list[tuple
         else:
             merged.append((start, end))
     return merged
+
+
+def _character_spans(spans: list[tuple[int, int]], data: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of UTF-8 ``data`` as character ranges, from one count of the characters
+    begun before each byte (a start inside a character rounds down, an end up)."""
+    leads = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
+    begun = np.concatenate(([0], np.cumsum(leads)))
+    inside = np.append(~leads, False)
+    return [(int(begun[start] - inside[start]), int(begun[end])) for start, end in spans]
