@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import ahocorasick
+
+from auditor.hsdatabase import DeferredDatabase, characters_before
 
 T = TypeVar("T")
 
@@ -37,23 +39,45 @@ class Match(Generic[T]):
 class PhraseMatcher(Generic[T]):
     """Finds the leftmost-longest, non-overlapping, word-bounded phrases of a set."""
 
-    def __init__(self, phrases: Iterable[tuple[str, T]]) -> None:
-        self._automaton = ahocorasick.Automaton()
-        self.size = 0
+    def __init__(self, phrases: Iterable[tuple[str, T]], build_after: int | None = None) -> None:
+        self._entries: dict[str, _Entry[T]] = {}
         for phrase, value in phrases:
             key = " ".join(fold(phrase).split())
-            if key and key not in self._automaton:
+            if key and key not in self._entries:
                 # a key that starts (ends) with a letter or digit needs a word boundary there
-                entry = (len(key), value, key[0].isalnum(), key[-1].isalnum())
-                self._automaton.add_word(key, entry)
-                self.size += 1
-        if self.size:
-            self._automaton.make_automaton()
+                self._entries[key] = (len(key), value, key[0].isalnum(), key[-1].isalnum())
+        self.size = len(self._entries)
+        self._literals = _Literals(self._entries, build_after)
+        self._automaton: Any = None
+
+    @property
+    def active(self) -> bool:
+        """Whether Hyperscan is finding the phrases."""
+        return self._literals.active
 
     def find(self, folded: str) -> Iterator[Match[T]]:
         """Matches in ``folded`` (a text already passed through :func:`fold`)."""
         if not self.size:
             return
+        if self._literals.ready():
+            candidates = self._literals.candidates(folded)
+        else:
+            candidates = self._candidates(folded)
+        candidates.sort(key=lambda item: (item[0], item[1]))
+        reached = 0
+        for start, negative_length, value in candidates:
+            if start >= reached:
+                reached = start - negative_length
+                yield Match(start, reached, value)
+
+    def _candidates(self, folded: str) -> list[tuple[int, int, T]]:
+        """Every word-bounded occurrence of every phrase as (start, -length, value), from an
+        Aho-Corasick automaton built on first use."""
+        if self._automaton is None:
+            self._automaton = ahocorasick.Automaton()
+            for key, entry in self._entries.items():
+                self._automaton.add_word(key, entry)
+            self._automaton.make_automaton()
         candidates = []
         final = len(folded) - 1
         for last, (length, value, bounded_start, bounded_end) in self._automaton.iter(folded):
@@ -64,9 +88,93 @@ class PhraseMatcher(Generic[T]):
             if bounded_start and start and folded[start - 1].isalnum():
                 continue
             candidates.append((start, -length, value))
-        candidates.sort(key=lambda item: (item[0], item[1]))
-        reached = 0
-        for start, negative_length, value in candidates:
-            if start >= reached:
-                reached = start - negative_length
-                yield Match(start, reached, value)
+        return candidates
+
+
+_Entry = tuple[int, T, bool, bool]
+"""A phrase's length, value, and whether it needs a word boundary at its start and its end."""
+
+_SEPARATORS = bytes.maketrans(
+    bytes(range(256)),
+    bytes(c if chr(c).isascii() and chr(c).isalnum() else 0x20 for c in range(256)),
+)
+"""Every byte but ASCII letters and digits becomes a space."""
+
+
+class _Literals(DeferredDatabase, Generic[T]):
+    """The phrases as Hyperscan literals over a coarse view of the text, in which every byte
+    but an ASCII letter or digit is a space (the text's multi-byte characters too).
+
+    A phrase in the text is, byte for byte, its view in the text's view, and a character that
+    is not a letter or digit is one or more spaces there. So a phrase that needs word
+    boundaries is looked for with a space on each side, in the view padded with a space at each
+    end: that finds every bounded occurrence, and few others. Each is then checked against the
+    text itself, as the automaton's are. The phrases of a thesaurus occur inside other words
+    ten times as often as on their own ("war" in "toward"), and Python never sees those."""
+
+    def __init__(self, entries: dict[str, _Entry[T]], build_after: int | None) -> None:
+        super().__init__(build_after)
+        self._entries = entries
+        groups: dict[bytes, list[tuple[str, int]]] = {}
+        for key, (_, _, bounded_start, bounded_end) in entries.items():
+            view = key.encode("utf-8", "replace").translate(_SEPARATORS)
+            literal = b" " * bounded_start + view + b" " * bounded_end
+            groups.setdefault(literal, []).append((key, bounded_start))
+        self._literals = list(groups)
+        self._keys = list(groups.values())
+        """The phrases each literal stands for (several may look alike in the view), each with
+        where it starts in the literal."""
+
+    def candidates(self, folded: str) -> list[tuple[int, int, T]]:
+        """As :meth:`PhraseMatcher._candidates`, from one scan."""
+        data = folded.encode("utf-8", "replace")
+        found: list[tuple[int, int]] = []
+        self._scan(b" " + data.translate(_SEPARATORS) + b" ", _collect_end, found)
+        if not found:
+            return []
+        characters = None if len(data) == len(folded) else characters_before(data)
+        candidates = []
+        final = len(folded) - 1
+        for index, end in found:
+            head = end - len(self._literals[index]) - 1  # where the literal starts in data
+            for key, skip in self._keys[index]:
+                start = head + skip
+                if start < 0:  # a phrase that opens with a separator, on the padding
+                    continue
+                if characters is not None:
+                    start = int(characters[start])
+                length, value, bounded_start, bounded_end = self._entries[key]
+                last = start + length - 1
+                if not folded.startswith(key, start):
+                    continue
+                if bounded_end and last < final and folded[last + 1].isalnum():
+                    continue
+                if bounded_start and start and folded[start - 1].isalnum():
+                    continue
+                candidates.append((start, -length, value))
+        return candidates
+
+    def _cache_key(self, hyperscan: Any) -> bytes:
+        return repr(self._literals).encode("utf-8")
+
+    def _compile(self, hyperscan: Any) -> tuple[Any, bytes] | None:
+        database = hyperscan.Database()
+        try:
+            database.compile(
+                expressions=self._literals,
+                ids=list(range(len(self._literals))),
+                elements=len(self._literals),
+                literal=True,
+            )
+        except hyperscan.error:
+            return None
+        return database, b""
+
+    def _restore(self, line: bytes) -> bool:
+        return True
+
+
+def _collect_end(
+    index: int, start: int, end: int, flags: int, found: list[tuple[int, int]]
+) -> None:
+    found.append((index, end))

@@ -15,18 +15,14 @@ the rule only at the positions inside those ranges instead of at every character
 rules begin with a word boundary, which leaves ``re`` no first character to skip ahead to;
 located, they cost 0.07 ms an article instead of 0.9 ms.
 
-Building the automaton takes about 1.4 s, so it is built once a process has audited
-``BUILD_AFTER`` articles, and kept in the cache folder (:mod:`auditor.diskcache`): the next
-process with the same patterns loads it before its first article. Without the ``hyperscan``
-package (wheels exist for x86-64 Linux) every rule is scanned.
+Building the automaton takes about 1.4 s; a process loads it from the cache or builds it after
+a few hundred articles (:mod:`auditor.hsdatabase`). Until then, and without the ``hyperscan``
+package, every rule is scanned.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import re
-import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,10 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from auditor import diskcache
-
-BUILD_AFTER = 500
-"""Articles a process audits before the automaton is built (about 2 ms saved per article)."""
+from auditor.hsdatabase import DeferredDatabase, characters_before
 
 _NON_ASCII = r"\x{80}-\x{10ffff}"
 _BOUNDED = re.compile(r"\{(\d*),(\d+)\}")
@@ -125,7 +118,7 @@ class Hits:
     apart, inside which every one of its matches starts."""
 
 
-class Prefilter:
+class Prefilter(DeferredDatabase):
     """Which of ``patterns`` (Python regex sources, MULTILINE) may match a text, and for the
     ``locatable`` ones (never an empty match), where.
 
@@ -140,163 +133,96 @@ class Prefilter:
         build_after: int | None = None,
         locatable: Collection[int] = (),
     ) -> None:
+        super().__init__(build_after)
         self._patterns = tuple(patterns)
         self._locatable = frozenset(locatable)
         self._everything = range(len(self._patterns))
         self._unfiltered: frozenset[int] = frozenset()
         self._located: frozenset[int] = frozenset()
-        self._database: Any = None
-        self._pending = BUILD_AFTER if build_after is None else build_after
-        self._looked_up = False
-        self._threads = threading.local()
-
-    @property
-    def active(self) -> bool:
-        """Whether the automaton is built and filtering."""
-        return self._database is not None
 
     def candidates(self, text: str) -> Collection[int]:
         """Positions of the patterns that may match ``text``."""
         return self.scan(text).possible
 
     def scan(self, text: str) -> Hits:
-        if self._database is None and self._pending >= 0:
-            self._prepare()
-        if self._database is None:
+        if not self.ready():
             return Hits(self._everything, {})
         hits = set(self._unfiltered)
         spans: dict[int, list[tuple[int, int]]] = {}
         data = text.encode("utf-8", "replace")
-        self._database.scan(
-            data,
-            match_event_handler=_collect,
-            context=(hits, spans, self._located),
-            scratch=self._scratch(),
-        )
+        self._scan(data, _collect, (hits, spans, self._located))
         windows = {index: _windows(found, data, text) for index, found in spans.items()}
         hits.update(windows)
         return Hits(hits, windows)
 
-    def _prepare(self) -> None:
-        """Load the automaton from the cache before the first article; failing that, build it
-        (once: without hyperscan every rule is scanned) when ``BUILD_AFTER`` articles are done."""
-        if not self._looked_up:
-            self._looked_up = True
-            if self._load():
-                return
-        if self._pending > 0:
-            self._pending -= 1
-            return
-        self._pending = -1
-        if not self._load():  # another worker may have built it in the meantime
-            self._build()
-
-    def _scratch(self) -> Any:
-        """Hyperscan's working memory, one per thread (Dask runs partitions in threads)."""
-        scratch = getattr(self._threads, "scratch", None)
-        if scratch is None:
-            import hyperscan
-
-            scratch = self._threads.scratch = hyperscan.Scratch(self._database)
-        return scratch
-
     @cached_property
-    def _recipe(self) -> _Recipe | None:
-        """What the automaton is built from, and its cache key; None without hyperscan."""
-        try:
-            import hyperscan
-        except ImportError:
-            return None
+    def _recipe(self) -> _Recipe:
+        """What the automaton is built from."""
+        hyperscan = self._hyperscan
         common = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_ALLOWEMPTY
         filtering = common | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
         locating = common | hyperscan.HS_FLAG_SOM_LEFTMOST
         expressions = {i: widen(p).encode("utf-8") for i, p in enumerate(self._patterns)}
         flags = {i: locating if i in self._locatable else filtering for i in expressions}
-        version = getattr(hyperscan, "__version__", "")
-        key = repr((version, sorted(flags.items()), sorted(expressions.items())))
-        return _Recipe(hyperscan, flags, filtering, expressions, key.encode("utf-8"))
+        return _Recipe(flags, filtering, expressions)
 
-    def _load(self) -> bool:
+    def _cache_key(self, hyperscan: Any) -> bytes:
         recipe = self._recipe
-        if recipe is None:
-            return False
-        cached = _from_payload(recipe.hyperscan, diskcache.load("hyperscan", recipe.key))
-        if cached is not None:
-            self._use(*cached)
-        return cached is not None
+        return repr((sorted(recipe.flags.items()), sorted(recipe.expressions.items()))).encode()
 
-    def _build(self) -> None:
+    def _compile(self, hyperscan: Any) -> tuple[Any, bytes] | None:
         recipe = self._recipe
-        if recipe is None:
-            return
-        hyperscan, flags, expressions = recipe.hyperscan, dict(recipe.flags), recipe.expressions
+        flags, expressions = dict(recipe.flags), recipe.expressions
         database = _compile(hyperscan, expressions, flags)
         if database is None:  # find what Hyperscan refuses: filter it, or scan it in Python
-            expressions = {i: e for i, e in expressions.items() if _accepts(recipe, flags, i)}
+            expressions = {
+                i: e for i, e in expressions.items() if _accepts(hyperscan, recipe, flags, i)
+            }
             database = _compile(hyperscan, expressions, flags) if expressions else None
-        if database is not None:
-            located = {i for i in expressions if flags[i] != recipe.filtering}
-            self._use(database, set(expressions), located)
-            payload = _to_payload(hyperscan, database, set(expressions), located)
-            diskcache.store("hyperscan", recipe.key, payload)
-        _return_freed_memory()
+        if database is None:
+            return None
+        located = {i for i in expressions if flags[i] != recipe.filtering}
+        self._use(set(expressions), located)
+        line = ";".join(",".join(map(str, sorted(group))) for group in (expressions, located))
+        return database, line.encode("ascii")
 
-    def _use(self, database: Any, accepted: set[int], located: set[int]) -> None:
-        self._database = database
+    def _restore(self, line: bytes) -> bool:
+        """The accepted and the located expressions' positions, as :meth:`_compile` wrote
+        them."""
+        accepted_part, _, located_part = line.partition(b";")
+        try:
+            accepted = {int(i) for i in accepted_part.split(b",") if i}
+            located = {int(i) for i in located_part.split(b",") if i}
+        except ValueError:
+            return False
+        self._use(accepted, located)
+        return True
+
+    def _use(self, accepted: set[int], located: set[int]) -> None:
         self._unfiltered = frozenset(self._everything) - accepted
         self._located = frozenset(located)
 
 
-def _accepts(recipe: _Recipe, flags: dict[int, int], i: int) -> bool:
+def _accepts(hyperscan: Any, recipe: _Recipe, flags: dict[int, int], i: int) -> bool:
     """Whether Hyperscan compiles expression ``i`` alone; a located one it refuses is tried
     again as filtered only (``flags`` is updated)."""
     alone = {i: recipe.expressions[i]}
-    if _compile(recipe.hyperscan, alone, flags):
+    if _compile(hyperscan, alone, flags):
         return True
     if flags[i] == recipe.filtering:
         return False
     flags[i] = recipe.filtering
-    return _compile(recipe.hyperscan, alone, flags) is not None
+    return _compile(hyperscan, alone, flags) is not None
 
 
 @dataclass(frozen=True)
 class _Recipe:
-    hyperscan: Any
     flags: dict[int, int]
     """Hyperscan's flags by position in ``patterns``: locating or filtering."""
     filtering: int
     """The flags of a pattern that is only filtered."""
     expressions: dict[int, bytes]
     """Widened pattern by position in ``patterns``."""
-    key: bytes
-    """Everything the automaton depends on, for the cache."""
-
-
-def _to_payload(hyperscan: Any, database: Any, accepted: set[int], located: set[int]) -> bytes:
-    """The accepted and the located expressions' positions on one line, then the serialised
-    automaton."""
-    head = ";".join(",".join(map(str, sorted(group))) for group in (accepted, located))
-    return head.encode("ascii") + b"\n" + bytes(hyperscan.dumpb(database))
-
-
-def _from_payload(hyperscan: Any, payload: bytes | None) -> tuple[Any, set[int], set[int]] | None:
-    if payload is None:
-        return None
-    head, _, serialised = payload.partition(b"\n")
-    accepted_part, _, located_part = head.partition(b";")
-    try:
-        accepted = {int(i) for i in accepted_part.split(b",") if i}
-        located = {int(i) for i in located_part.split(b",") if i}
-        return hyperscan.loadb(serialised, hyperscan.HS_MODE_BLOCK), accepted, located
-    except (ValueError, hyperscan.error):  # another platform's or version's automaton
-        return None
-
-
-def _return_freed_memory() -> None:
-    """Hyperscan's compiler frees about 40 MB that glibc keeps in the process; hand it back,
-    since each worker that finds no automaton in the cache builds its own."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _compile(hyperscan: Any, expressions: dict[int, bytes], flags: dict[int, int]) -> Any:
@@ -342,9 +268,8 @@ def _windows(spans: list[tuple[int, int]], data: bytes, text: str) -> list[tuple
 
 
 def _character_spans(spans: list[tuple[int, int]], data: bytes) -> list[tuple[int, int]]:
-    """Byte ranges of UTF-8 ``data`` as character ranges, from one count of the characters
-    begun before each byte (a start inside a character rounds down, an end up)."""
-    leads = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
-    begun = np.concatenate(([0], np.cumsum(leads)))
-    inside = np.append(~leads, False)
+    """Byte ranges of UTF-8 ``data`` as character ranges (a start inside a character rounds
+    down, an end up)."""
+    begun = characters_before(data)
+    inside = np.append((np.frombuffer(data, dtype=np.uint8) & 0xC0) == 0x80, False)
     return [(int(begun[start] - inside[start]), int(begun[end])) for start, end in spans]

@@ -114,10 +114,10 @@ def family_costs(count: int) -> dict[str, float]:
     the engine's batched loop, corpus phase ignored."""
     from corpus import generate
 
-    from auditor import Auditor, Config, prefilter
+    from auditor import Auditor, Config, hsdatabase
     from auditor.registry import load_registry
 
-    prefilter.BUILD_AFTER = 0  # built during warm-up; its one-off cost is not per article
+    hsdatabase.BUILD_AFTER = 0  # built during warm-up; its one-off cost is not per article
     articles = list(generate(count, seed=1))
     ignore = corpus_rules()
     costs = {}
@@ -149,9 +149,9 @@ def peer_costs(count: int) -> dict[str, float]:
         return {}
     from corpus import generate
 
-    from auditor import Auditor, Config, prefilter
+    from auditor import Auditor, Config, hsdatabase
 
-    prefilter.BUILD_AFTER = 0  # built during warm-up, as in a long run
+    hsdatabase.BUILD_AFTER = 0  # built during warm-up, as in a long run
     articles = list(generate(count, seed=1))
     filters = [
         GopherQualityFilter(),

@@ -1,5 +1,13 @@
 from __future__ import annotations
 
+import functools
+import os
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from auditor.matching import PhraseMatcher, fold
 
 
@@ -30,3 +38,89 @@ def test_phrases_with_irregular_spacing_are_normalised():
 
 def test_empty_matcher_finds_nothing():
     assert list(PhraseMatcher([]).find("anything")) == []
+
+
+EDGE_PHRASES = [
+    ("war", "war"),
+    ("state-of-the-art", "hyphens"),
+    ("state of the art", "spaces"),  # looks like the hyphenated one to Hyperscan
+    ("-ish", "suffix"),  # opens with a separator: no word boundary before it
+    ("'s", "possessive"),
+    ("café", "accent"),
+    ("naïve approach", "accented phrase"),
+    ("«", "lone separator"),
+    ("ok.", "ends with a separator"),
+    ("|", "bar"),  # one byte, all separator: also on the padding before the text
+]
+
+
+@functools.cache
+def matchers() -> tuple[PhraseMatcher[str], PhraseMatcher[str]]:
+    """The same phrases found by Python's automaton and by Hyperscan's literals."""
+    with mock.patch.dict(os.environ, {"AUDITOR_NO_CACHE": "1"}):
+        python = PhraseMatcher(EDGE_PHRASES, build_after=10**9)
+        list(python.find(""))  # looked up no cached database: stays in Python
+    hyperscan = PhraseMatcher(EDGE_PHRASES, build_after=0)
+    list(hyperscan.find(""))
+    assert hyperscan.active and not python.active
+    return python, hyperscan
+
+
+def test_hyperscan_finds_phrases_next_to_separators_and_wide_characters():
+    pytest.importorskip("hyperscan")
+    _, hyperscan = matchers()
+    text = "«Café’s state-of-the-art war» toward a naïve approach, warfare -ish ok. éwar war"
+    assert find(hyperscan, text) == [
+        ("«", "lone separator"),
+        ("Café", "accent"),
+        ("’s", "possessive"),
+        ("state-of-the-art", "hyphens"),
+        ("war", "war"),
+        ("naïve approach", "accented phrase"),
+        ("-ish", "suffix"),
+        ("ok.", "ends with a separator"),
+        ("war", "war"),
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "war",
+                "state",
+                "of",
+                "the",
+                "art",
+                "-",
+                "ish",
+                "'",
+                "’",
+                "s",
+                "café",
+                "naïve",
+                "approach",
+                "«",
+                "ok",
+                "|",
+                ".",
+                " ",
+                "\n",
+                "é",
+                "ß",
+                "İ",
+                "🙂",
+                "\u00a0",
+                "x",
+                "1",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_hyperscan_finds_what_the_automaton_finds(text):
+    pytest.importorskip("hyperscan")
+    python, hyperscan = matchers()
+    folded = fold(text)
+    assert list(hyperscan.find(folded)) == list(python.find(folded))

@@ -9,9 +9,10 @@ from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import auditor.prefilter
+import auditor.hsdatabase
 from auditor import Auditor, Config
 from auditor.document import Document
+from auditor.matching import PhraseMatcher
 from auditor.model import Article
 from auditor.patterns import RulePattern
 from auditor.prefilter import Prefilter, widen
@@ -214,17 +215,29 @@ def test_a_pattern_hyperscan_cannot_locate_is_still_filtered(empty_cache):
     assert prefilter.scan("nothing here").possible == set()
 
 
-def test_audits_are_the_same_with_the_prefilter(monkeypatch, empty_cache):
+def test_audits_are_the_same_with_hyperscan(monkeypatch, empty_cache):
     pytest.importorskip("hyperscan")
     articles = [Article(id=str(i), text=text) for i, text in enumerate(texts())]
-    config = Config(select=("BPL", "HDG", "LNG"))  # the families with pattern rules
-    monkeypatch.setattr(auditor.prefilter, "BUILD_AFTER", len(articles) + 1)
+    config = Config(select=("BPL", "HDG", "LNG", "SPN"))  # pattern rules and phrase lists
+    monkeypatch.setattr(auditor.hsdatabase, "BUILD_AFTER", len(articles) + 1)
     plain_auditor = Auditor(config)
     plain = [plain_auditor.audit_record(a) for a in articles]
-    assert not any(p.active for plan in plain_auditor._plans for p in plan.prefilters.values())
-    monkeypatch.setattr(auditor.prefilter, "BUILD_AFTER", 0)
-    filtered_auditor = Auditor(config)
-    filtered = [filtered_auditor.audit_record(a) for a in articles]
-    assert all(p.active for plan in filtered_auditor._plans for p in plan.prefilters.values())
-    assert filtered == plain
+    assert not any(database.active for database in databases(plain_auditor))
+    monkeypatch.setattr(auditor.hsdatabase, "BUILD_AFTER", 0)
+    scanned_auditor = Auditor(config)
+    scanned = [scanned_auditor.audit_record(a) for a in articles]
+    assert all(database.active for database in databases(scanned_auditor))
+    assert scanned == plain
     assert sum(len(a.findings) for a in plain) > 100
+    assert any(f.code.startswith("SPN") for a in plain for f in a.findings)
+
+
+def databases(auditor: Auditor) -> list[Prefilter | PhraseMatcher[object]]:
+    """The auditor's prefilters and non-empty phrase lists."""
+    found: list[Prefilter | PhraseMatcher[object]] = []
+    for plan in auditor._plans:
+        found.extend(plan.prefilters.values())
+        if plan.phrases is not None and plan.phrases.size:
+            found.append(plan.phrases)
+    assert {type(database) for database in found} == {Prefilter, PhraseMatcher}
+    return found

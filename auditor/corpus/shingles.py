@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128
 SEED = 1
@@ -36,12 +35,16 @@ def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE) -> np.ndarray:
 
 @cache
 def _permutations() -> np.ndarray:
+    from datasketch import MinHash  # with SciPy, half a second: only runs that compare pay
+
     permutations: np.ndarray = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
     return permutations
 
 
 def signature(shingles: np.ndarray) -> np.ndarray:
     """The MinHash signature (``NUM_PERM`` uint32 values) of a set of shingle hashes."""
+    from datasketch import MinHash
+
     minhash = MinHash(
         num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int, permutations=_permutations()
     )
