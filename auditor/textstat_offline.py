@@ -175,9 +175,6 @@ def _nltk_on_first_use() -> Iterator[None]:
             del sys.modules["nltk"]  # anyone else's import gets the real package
 
 
-_PUNCTUATION = re.compile(r"[^\w\s]")
-
-
 @dataclass(frozen=True, slots=True)
 class EnglishCounts:
     """The counts textstat's English formulas divide, as textstat counts them."""
@@ -228,11 +225,16 @@ def english_counts(text: str) -> EnglishCounts:
 
     tokens = text.split()
     chars = sum(map(len, tokens))
+    # textstat's words: punctuation removed but for the apostrophes of contractions, which
+    # are the only characters but letters, digits and spaces left in
+    kept = remove_punctuation(text, rm_apostrophe=False)
+    words = kept.lower().split()  # list_words(text, lowercase=True)
+    punctuation = len(text) - len(kept) + kept.count("'")  # [^\w\s], removed or kept
     return EnglishCounts(
-        words=len(remove_punctuation(text, rm_apostrophe=False).split()),
+        words=len(words),
         tokens=len(tokens),
         sentences=count_sentences(text),
-        syllables=count_syllables(text, "en_US"),
-        letters=chars - len(_PUNCTUATION.findall(text)),
+        syllables=sum(map(_syllable_table("en_US").__getitem__, words)),
+        letters=chars - punctuation,
         chars=chars,
     )
