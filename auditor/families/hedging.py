@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from auditor.document import Document, Span
 from auditor.family import CheckContext, FamilyModule
+from auditor.matching import PhraseMatcher, fold
 from auditor.model import Finding
 from auditor.packs import Rule
 
@@ -34,18 +35,18 @@ _CLASS_OF_RULE = {
 _UNSOURCED = {"unconfirmed", "vague"}
 MIN_SENTENCE_WORDS = 4
 
-_SPEECH = (
-    r"(?:said|says|stated|states|told|tells|wrote|writes|added|adds|announced|warned|warns|"
-    r"explained|noted|tweeted|posted|insisted|confirmed|declared|remarked|testified|replied)"
-)
+_SPEECH_VERBS = """said says stated states told tells wrote writes added adds announced warned warns
+    explained noted tweeted posted insisted confirmed declared remarked testified replied""".split()
+_SPEECH = f"(?:{'|'.join(_SPEECH_VERBS)})"
 _NAME = r"(?:[A-Z][\w.'’-]*(?:\s+(?:(?:de|van|von|al|bin|bin|la|le)\s+)?[A-Z][\w.'’-]*){0,3})"
 _NAMED = re.compile(
     rf"\b(?P<a>{_NAME})\s+(?:has\s+|had\s+|also\s+|then\s+|\w+ly\s+){{0,2}}{_SPEECH}\b"
     rf"|\b{_SPEECH}\s+(?P<between>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<b>{_NAME})(?P<after>\s+\w+)?"
     rf"|\b(?i:according\s+to\s+(?:the\s+)?)(?P<c>{_NAME})(?P<next>\s+\w+)?"
 )
-_CUE = re.compile(rf"\b{_SPEECH}|\b(?i:according)")
-"""What every attribution holds; a sentence without it is not searched (most are not)."""
+_CUES = PhraseMatcher((word, None) for word in (*_SPEECH_VERBS, "according"))
+"""What every attribution holds, as a whole word of the folded text: a sentence without one is
+not searched (most are not). One pass finds them for the whole article."""
 _GENERIC = frozenset(
     """officials official sources source experts expert analysts analyst critics critic reports
     report observers people some many others he she they it we i you the a an this that these
@@ -58,8 +59,11 @@ _NOT_BETWEEN = frozenset("that the a an any this it in on to of with for as if w
 
 def on_record(text: str) -> Iterator[re.Match[str]]:
     """A named speaker with a speech verb: "Zelensky stated", "said Maureen Connelly"."""
-    if _CUE.search(text) is None:
-        return
+    if next(_CUES.find(fold(text)), None) is not None:
+        yield from _named_speakers(text)
+
+
+def _named_speakers(text: str) -> Iterator[re.Match[str]]:
     for match in _NAMED.finditer(text):
         name = match.group("a") or match.group("b") or match.group("c") or ""
         words = name.lower().split()
@@ -80,8 +84,11 @@ def on_record_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     after a name at a sentence's end is the next sentence's first ("Leader. The"), and a
     generic first word would reject the attribution."""
     doc = context.doc
+    cues = _cue_starts(doc)
     for sentence in doc.sentences:
-        for match in on_record(sentence.text):
+        if not _holds_cue(cues, sentence):
+            continue
+        for match in _named_speakers(sentence.text):
             start = sentence.start + match.start()
             if not doc.in_quote(start):
                 yield context.finding(rule, start, sentence.start + match.end())
@@ -99,9 +106,10 @@ def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Findin
             by_sentence.setdefault(position, []).append(index)
     classes: Counter[str] = Counter()
     weighed = list(findings)
+    cues = _cue_starts(doc)
     for position, sentence in enumerate(sentences):
         members = by_sentence.get(position, [])
-        classes[_classify(doc, sentence, [findings[i] for i in members])] += 1
+        classes[_classify(doc, sentence, [findings[i] for i in members], cues)] += 1
         if len(members) > 1:
             heaviest = max(members, key=lambda i: (findings[i].weight, -i))
             for i in members:
@@ -125,21 +133,32 @@ def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Findin
 def classify_sentences(doc: Document, findings: list[Finding]) -> list[tuple[Span, str]]:
     """Every sentence of at least four words with its class (for reports and evaluation)."""
     sentences = [s for s in doc.sentences if doc.words_in(s) >= MIN_SENTENCE_WORDS]
+    cues = _cue_starts(doc)
     return [
-        (s, _classify(doc, s, [f for f in findings if s.start <= f.start < s.end]))
+        (s, _classify(doc, s, [f for f in findings if s.start <= f.start < s.end], cues))
         for s in sentences
     ]
 
 
-def _classify(doc: Document, sentence: Span, findings: list[Finding]) -> str:
+def _classify(doc: Document, sentence: Span, findings: list[Finding], cues: list[int]) -> str:
     found = {_CLASS_OF_RULE.get(f.name) for f in findings}
     for name in ("unconfirmed", "vague", "hedged"):
         if name in found:
             return name
-    for match in on_record(sentence.text):
-        if not doc.in_quote(sentence.start + match.start()):
-            return "sourced"
+    if _holds_cue(cues, sentence):
+        for match in _named_speakers(sentence.text):
+            if not doc.in_quote(sentence.start + match.start()):
+                return "sourced"
     return "plain"
+
+
+def _cue_starts(doc: Document) -> list[int]:
+    return [match.start for match in _CUES.find(doc.folded)]
+
+
+def _holds_cue(cues: list[int], sentence: Span) -> bool:
+    first = bisect.bisect_left(cues, sentence.start)
+    return first < len(cues) and cues[first] < sentence.end
 
 
 def _sentence_index(starts: list[int], sentences: list[Span], offset: int) -> int | None:
