@@ -124,3 +124,17 @@ def test_hyperscan_finds_what_the_automaton_finds(text):
     python, hyperscan = matchers()
     folded = fold(text)
     assert list(hyperscan.find(folded)) == list(python.find(folded))
+
+
+def test_the_phrase_database_is_built_once_and_kept_for_the_next_process(tmp_path, monkeypatch):
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path))
+    first = PhraseMatcher([("red lines", "r")], build_after=1)
+    assert find(first, "crossed red lines") == [("red lines", "r")]
+    assert not first.active and not list(tmp_path.iterdir())
+    assert find(first, "Red Lines, unread lines") == [("Red Lines", "r")]
+    assert first.active and len(list(tmp_path.iterdir())) == 1
+    later = PhraseMatcher([("red lines", "r")], build_after=1000)
+    assert find(later, "their red lines") == [("red lines", "r")]
+    assert later.active  # loaded before its first text
+    assert later._automaton is None  # the Aho-Corasick automaton was never needed
