@@ -24,6 +24,7 @@ from auditor.document import Document, Span
 from auditor.family import CheckContext, CorpusVerdict, FamilyModule, Metrics, rule_finding
 from auditor.model import Finding, Pickled
 from auditor.packs import Rule
+from auditor.patterns import RulePattern
 from auditor.readers import resolve_source
 
 family = FamilyModule("boilerplate")
@@ -133,45 +134,48 @@ def edge_fragments(context: CheckContext, rule: Rule) -> Iterator[Finding]:
 
 # -- claimed origin ---------------------------------------------------------------------------
 
-_ATTRIBUTION = re.compile(
-    r"^[ \t]*(?:(?i:source|sources|via|origin)[ \t]*:|(?i:originally (?:published|posted|appeared)"
-    r"(?: (?:at|on|in|by))?|first (?:published|appeared) (?:at|on|in)|republished"
-    r"(?: with permission)? from|reprinted(?: with permission)? from|courtesy of|"
-    r"this (?:article|story|post) (?:was )?(?:originally |first )?(?:published|appeared)"
-    r" (?:at|on|in|by))[ \t]*:?)[ \t]+(?P<origin>[^\n]{2,120}?)[ \t]*\.?[ \t]*$",
-    re.MULTILINE,
+
+# whole-line patterns: RulePattern tries them at line starts only
+_ATTRIBUTION = RulePattern.compile(
+    [
+        r"^[ \t]*(?:(?i:source|sources|via|origin)[ \t]*:"
+        r"|(?i:originally (?:published|posted|appeared)"
+        r"(?: (?:at|on|in|by))?|first (?:published|appeared) (?:at|on|in)|republished"
+        r"(?: with permission)? from|reprinted(?: with permission)? from|courtesy of|"
+        r"this (?:article|story|post) (?:was )?(?:originally |first )?(?:published|appeared)"
+        r" (?:at|on|in|by))[ \t]*:?)[ \t]+(?P<origin>[^\n]{2,120}?)[ \t]*\.?[ \t]*$"
+    ]
 )
-_LOST_LINK = re.compile(
-    r"^[ \t]*(?i:read the (?:original|full) (?:article|story)(?: here)?|(?:see|view) (?:the )?"
-    r"original (?:article|story|post)(?: here)?)[ \t]*[.!:]?[ \t]*$",
-    re.MULTILINE,
+_LOST_LINK = RulePattern.compile(
+    [
+        r"^[ \t]*(?i:read the (?:original|full) (?:article|story)(?: here)?|(?:see|view) (?:the )?"
+        r"original (?:article|story|post)(?: here)?)[ \t]*[.!:]?[ \t]*$"
+    ]
 )
 _WIRE = (
     r"(?P<wire>AP|AFP|Reuters|Associated Press|Agence France-Presse|Bloomberg|Xinhua|UPI|dpa"
     r"|EFE|ANSA|Kyodo|PTI|IANS|Anadolu|TASS)"
 )
-_DATELINE = re.compile(
-    r"^[ \t]*[A-Z][A-Za-z .,'-]{1,60}\(" + _WIRE + r"\)[ \t]*[-–—:]", re.MULTILINE
-)
-_WIRE_CREDIT = re.compile(
-    r"^[ \t]*(?:[-–—][ \t]*)?(?:(?:Copyright|©)[ \t]*\d{0,4}[ \t]*)?"
-    + _WIRE
-    + r"(?:[ \t]*(?:contributed to this report|writers?|reporters?))?[ \t]*\.?[ \t]*$",
-    re.MULTILINE,
+_DATELINE = RulePattern.compile([r"^[ \t]*[A-Z][A-Za-z .,'-]{1,60}\(" + _WIRE + r"\)[ \t]*[-–—:]"])
+_WIRE_CREDIT = RulePattern.compile(
+    [
+        r"^[ \t]*(?:[-–—][ \t]*)?(?:(?:Copyright|©)[ \t]*\d{0,4}[ \t]*)?"
+        + _WIRE
+        + r"(?:[ \t]*(?:contributed to this report|writers?|reporters?))?[ \t]*\.?[ \t]*$"
+    ]
 )
 
 
 @family.metrics
 def origin_metrics(doc: Document) -> Metrics:
     """``claimed_origin``: who the text says it came from (a domain, a name or a wire)."""
-    credited = []
-    for match in _ATTRIBUTION.finditer(doc.text):
-        credited.append(_origin_name(match.group("origin")))
-    wires = [m.group("wire") for m in _DATELINE.finditer(doc.text)]
-    wires += [m.group("wire") for m in _WIRE_CREDIT.finditer(doc.text)]
+    text, starts = doc.text, doc.line_starts
+    credited = [_origin_name(m.group("origin")) for m in _ATTRIBUTION.finditer(text, starts)]
+    wires = [m.group("wire") for m in _DATELINE.finditer(text, starts)]
+    wires += [m.group("wire") for m in _WIRE_CREDIT.finditer(text, starts)]
     origin = credited[0] if credited else (_wire_name(wires[0]) if wires else None)
     metrics: Metrics = {"claimed_origin": origin}
-    if origin is None and _LOST_LINK.search(doc.text):
+    if origin is None and next(_LOST_LINK.finditer(text, starts), None):
         metrics["claimed_origin"] = "unnamed original (link lost)"
     if wires:
         metrics["wire_credits"] = sorted({_wire_name(w) for w in wires})

@@ -47,11 +47,10 @@ def duplicate_ngram_share(hashes: np.ndarray, size: int) -> float:
     for offset in range(1, size):
         grams = (grams * np.uint64(1_000_003)) ^ hashes[offset : len(hashes) - size + 1 + offset]
     _, inverse, counts = np.unique(grams, return_inverse=True, return_counts=True)
-    repeated = counts[inverse] > 1
+    starts = np.flatnonzero(counts[inverse] > 1)
     covered = np.zeros(len(hashes) + 1, dtype=np.int32)
-    starts = np.flatnonzero(repeated)
-    np.add.at(covered, starts, 1)
-    np.add.at(covered, starts + size, -1)
+    covered[starts] += 1  # each index once, so no np.add.at
+    covered[starts + size] -= 1
     return float((np.cumsum(covered)[: len(hashes)] > 0).mean())
 
 
