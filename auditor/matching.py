@@ -79,16 +79,20 @@ class PhraseMatcher(Generic[T]):
                 self._automaton.add_word(key, entry)
             self._automaton.make_automaton()
         candidates = []
-        final = len(folded) - 1
         for last, (length, value, bounded_start, bounded_end) in self._automaton.iter(folded):
             start = last + 1 - length
-            # inline: this loop sees every occurrence of every key, most of them inside words
-            if bounded_end and last < final and folded[last + 1].isalnum():
-                continue
-            if bounded_start and start and folded[start - 1].isalnum():
-                continue
-            candidates.append((start, -length, value))
+            if _stands_alone(folded, start, start + length, bounded_start, bounded_end):
+                candidates.append((start, -length, value))
         return candidates
+
+
+def _stands_alone(
+    folded: str, start: int, end: int, bounded_start: bool, bounded_end: bool
+) -> bool:
+    """Whether a phrase found at ``start:end`` has the word boundaries it needs."""
+    if bounded_end and end < len(folded) and folded[end].isalnum():
+        return False
+    return not (bounded_start and start and folded[start - 1].isalnum())
 
 
 _Entry = tuple[int, T, bool, bool]
@@ -134,7 +138,6 @@ class _Literals(DeferredDatabase, Generic[T]):
             return []
         characters = None if len(data) == len(folded) else characters_before(data)
         candidates = []
-        final = len(folded) - 1
         for index, end in found:
             head = end - len(self._literals[index]) - 1  # where the literal starts in data
             for key, skip in self._keys[index]:
@@ -144,14 +147,10 @@ class _Literals(DeferredDatabase, Generic[T]):
                 if characters is not None:
                     start = int(characters[start])
                 length, value, bounded_start, bounded_end = self._entries[key]
-                last = start + length - 1
-                if not folded.startswith(key, start):
-                    continue
-                if bounded_end and last < final and folded[last + 1].isalnum():
-                    continue
-                if bounded_start and start and folded[start - 1].isalnum():
-                    continue
-                candidates.append((start, -length, value))
+                if folded.startswith(key, start) and _stands_alone(
+                    folded, start, start + length, bounded_start, bounded_end
+                ):
+                    candidates.append((start, -length, value))
         return candidates
 
     def _cache_key(self, hyperscan: Any) -> bytes:
