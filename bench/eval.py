@@ -95,7 +95,7 @@ def evaluate_language(eval_dir: Path) -> str:
             agree += audit.metrics.get("language") == full
             for passage in language._passages(Document(text)):
                 total += 1
-                fast += language.fast_english(language._LETTER_WORD.findall(passage.text.lower()))
+                fast += language.fast_english(language.letter_words(passage.text))
         rows.append([name, len(records), codes["LNG001"], codes["LNG002"], codes["LNG004"]])
     listed = ", ".join(f"{source} ({lang})" for (source, lang), _ in sorted(foreign.items()))
     return "\n\n".join(

@@ -117,3 +117,13 @@ def test_a_prefix_decides_whether_a_passage_has_enough_letters(text, least):
     from auditor.families.language import _has_letters, _letters
 
     assert _has_letters(text, least) == (_letters(text) >= least)
+
+
+@SETTINGS
+@given(st.text(alphabet="aZ1_ é.’“”\u00a0\u212aİ-", max_size=80))
+def test_letter_words_read_from_the_folded_text_are_the_same(text):
+    """The folded span is ASCII for most passages, and then a-z are all its letters."""
+    from auditor.families.language import letter_words
+    from auditor.matching import fold
+
+    assert letter_words(text, fold(text)) == letter_words(text)
