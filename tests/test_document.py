@@ -55,6 +55,14 @@ def test_words_keep_hyphens_and_apostrophes_inside_words():
     assert doc.words_in(doc.sentences[0]) == 5
 
 
+def test_word_counts_of_every_sentence_and_line_are_counted_per_span(seed_text):
+    doc = Document(seed_text("002") + "\n\nA short line\n\n   \nLast one. Two more words.")
+    assert doc.sentence_words == [doc.words_in(s) for s in doc.sentences]
+    assert doc.line_words == [doc.words_in(line) for line in doc.lines]
+    assert doc.line_words[-5:] == [0, 3, 0, 0, 5]
+    assert sum(doc.line_words) == doc.word_count
+
+
 def test_folded_text_has_the_same_length_even_for_expanding_characters():
     doc = Document("İstanbul “Quoted” Text")
     assert len(doc.folded) == len(doc.text)

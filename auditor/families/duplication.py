@@ -54,8 +54,10 @@ def duplicate_ngram_share(hashes: np.ndarray, size: int) -> float:
     return float((np.cumsum(covered)[: len(hashes)] > 0).mean())
 
 
-def _units(doc: Document) -> list[Span]:
-    return [line for line in doc.lines if line.text.strip()][:MAX_UNITS]
+def _units(doc: Document) -> list[tuple[Span, int]]:
+    """The non-empty lines (the first ``MAX_UNITS``) and their word counts."""
+    lines = zip(doc.lines, doc.line_words, strict=True)
+    return [(line, words) for line, words in lines if line.text.strip()][:MAX_UNITS]
 
 
 @lru_cache(maxsize=1024)  # both repeat checks normalise the same lines
@@ -68,8 +70,8 @@ def repeated_paragraphs(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     doc = context.doc
     min_words = int(rule.option("min_words", 8))
     first_seen: dict[str, int] = {}
-    for unit in _units(doc):
-        if doc.words_in(unit) < min_words:
+    for unit, words in _units(doc):
+        if words < min_words:
             continue
         key = _normal(unit.text)
         if key in first_seen:
@@ -83,7 +85,7 @@ def near_repeats(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     doc = context.doc
     min_words = int(rule.option("min_words", 15))
     cutoff = 100 * float(rule.option("min_similarity", 0.85))
-    units = [u for u in _units(doc) if doc.words_in(u) >= min_words]
+    units = [unit for unit, words in _units(doc) if words >= min_words]
     texts = [_normal(u.text) for u in units]
     if len(units) < 2:
         return
@@ -106,14 +108,14 @@ def restarted(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     """A later short line that carries most of the headline's content words."""
     doc = context.doc
     units = _units(doc)
-    if len(units) < 3 or doc.words_in(units[0]) > 20:
+    if len(units) < 3 or units[0][1] > 20:
         return
-    headline = _content_words(units[0].text)
+    headline = _content_words(units[0][0].text)
     if len(headline) < 3:
         return
     min_overlap = float(rule.option("min_overlap", 0.7))
-    for unit in units[2:]:
-        if doc.words_in(unit) > 25:
+    for unit, words in units[2:]:
+        if words > 25:
             continue
         shared = len(headline & _content_words(unit.text)) / len(headline)
         if shared >= min_overlap:

@@ -97,7 +97,7 @@ def on_record_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:
 @family.finalize
 def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Finding]:
     doc = context.doc
-    sentences = [s for s in doc.sentences if doc.words_in(s) >= MIN_SENTENCE_WORDS]
+    sentences = _counted_sentences(doc)
     by_sentence: dict[int, list[int]] = {}
     starts = [s.start for s in sentences]
     for index, finding in enumerate(findings):
@@ -132,12 +132,18 @@ def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Findin
 
 def classify_sentences(doc: Document, findings: list[Finding]) -> list[tuple[Span, str]]:
     """Every sentence of at least four words with its class (for reports and evaluation)."""
-    sentences = [s for s in doc.sentences if doc.words_in(s) >= MIN_SENTENCE_WORDS]
+    sentences = _counted_sentences(doc)
     cues = _cue_starts(doc)
     return [
         (s, _classify(doc, s, [f for f in findings if s.start <= f.start < s.end], cues))
         for s in sentences
     ]
+
+
+def _counted_sentences(doc: Document) -> list[Span]:
+    """The sentences that count: those of at least ``MIN_SENTENCE_WORDS`` words."""
+    words = doc.sentence_words
+    return [s for s, n in zip(doc.sentences, words, strict=True) if n >= MIN_SENTENCE_WORDS]
 
 
 def _classify(doc: Document, sentence: Span, findings: list[Finding], cues: list[int]) -> str:

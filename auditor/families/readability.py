@@ -26,8 +26,7 @@ SAMPLE_CHARS = 20_000
 
 @family.metrics
 def readability_metrics(doc: Document) -> Metrics:
-    sentence_lengths = [doc.words_in(sentence) for sentence in doc.sentences]
-    sentence_lengths = [n for n in sentence_lengths if n > 0]
+    sentence_lengths = [n for n in doc.sentence_words if n > 0]
     metrics: Metrics = {
         "words": doc.word_count,
         "sentences": len(sentence_lengths),
@@ -84,8 +83,7 @@ def automated_readability_index(c: EnglishCounts) -> float:
 def overlong_sentences(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     limit = int(rule.option("max_words", 60))
     doc = context.doc
-    for sentence in doc.sentences:
-        words = doc.words_in(sentence)
+    for sentence, words in zip(doc.sentences, doc.sentence_words, strict=True):
         if words > limit:
             yield context.finding(rule, sentence.start, sentence.end, words=words, limit=limit)
 
