@@ -160,6 +160,12 @@ class Document:
         """Words in each of ``lines``."""
         return self._words_in_each(self.lines)
 
+    @cached_property
+    def filled_lines(self) -> list[tuple[Span, int]]:
+        """The lines that hold more than white space, each with its word count."""
+        counted = zip(self.lines, self.line_words, strict=True)
+        return [(line, words) for line, words in counted if line.text.strip()]
+
     def _words_in_each(self, spans: list[Span]) -> list[int]:
         starts, left = self.word_starts, bisect.bisect_left
         return [left(starts, span.end) - left(starts, span.start) for span in spans]

@@ -271,5 +271,5 @@ def _character_spans(spans: list[tuple[int, int]], data: bytes) -> list[tuple[in
     """Byte ranges of UTF-8 ``data`` as character ranges (a start inside a character rounds
     down, an end up)."""
     begun = characters_before(data)
-    inside = np.append((np.frombuffer(data, dtype=np.uint8) & 0xC0) == 0x80, False)
+    inside = np.append(begun[1:] == begun[:-1], False)  # no character begins at the byte
     return [(int(begun[start] - inside[start]), int(begun[end])) for start, end in spans]

@@ -21,7 +21,7 @@ import importlib
 import re
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -78,7 +78,12 @@ def count_syllables(text: str, lang: str) -> int:
         return textstat_original("count_syllables")(text, lang)
     if not text:
         return 0
-    return sum(map(_syllable_table(lang).__getitem__, list_words(text, lowercase=True)))
+    return _syllables(list_words(text, lowercase=True), lang)
+
+
+def _syllables(words: Iterable[str], lang: str) -> int:
+    """The syllables of lower-cased ``words``, looked up in the table of words seen so far."""
+    return sum(map(_syllable_table(lang).__getitem__, words))
 
 
 SEEN_WORDS = 50_000
@@ -234,7 +239,7 @@ def english_counts(text: str) -> EnglishCounts:
         words=len(words),
         tokens=len(tokens),
         sentences=count_sentences(text),
-        syllables=sum(map(_syllable_table("en_US").__getitem__, words)),
+        syllables=_syllables(words, "en_US"),
         letters=chars - punctuation,
         chars=chars,
     )

@@ -61,6 +61,7 @@ def test_word_counts_of_every_sentence_and_line_are_counted_per_span(seed_text):
     assert doc.line_words == [doc.words_in(line) for line in doc.lines]
     assert doc.line_words[-5:] == [0, 3, 0, 0, 5]
     assert sum(doc.line_words) == doc.word_count
+    assert [words for _, words in doc.filled_lines[-2:]] == [3, 5]
 
 
 def test_folded_text_has_the_same_length_even_for_expanding_characters():

@@ -104,11 +104,11 @@ def edge_fragments(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     doc = context.doc
     max_words = int(rule.option("max_words", 6))
     body_min_words = int(rule.option("body_min_words", 12))
-    lines = [line for line in doc.lines if line.text.strip()]
+    lines = doc.filled_lines
     body = [
         i
-        for i, line in enumerate(lines)
-        if doc.words_in(line) >= body_min_words and _TERMINAL.search(line.text)
+        for i, (line, words) in enumerate(lines)
+        if words >= body_min_words and _TERMINAL.search(line.text)
     ]
     if not body:
         return
@@ -116,15 +116,14 @@ def edge_fragments(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     title = next(
         (
             i
-            for i, line in enumerate(lines[:first])
+            for i, (line, _) in enumerate(lines[:first])
             if len(line.text.split()) >= 3 and not is_machine_line(line.text)
         ),
         None,
     )
-    for index, line in enumerate(lines[:first]):
+    for index, (line, words) in enumerate(lines[:first]):
         if index == title:
             continue
-        words = doc.words_in(line)
         if 0 < words <= max_words and not _TERMINAL.search(line.text):
             if is_machine_line(line.text):
                 continue  # BPL001 reports it

@@ -55,9 +55,8 @@ def duplicate_ngram_share(hashes: np.ndarray, size: int) -> float:
 
 
 def _units(doc: Document) -> list[tuple[Span, int]]:
-    """The non-empty lines (the first ``MAX_UNITS``) and their word counts."""
-    lines = zip(doc.lines, doc.line_words, strict=True)
-    return [(line, words) for line, words in lines if line.text.strip()][:MAX_UNITS]
+    """The first ``MAX_UNITS`` non-blank lines and their word counts."""
+    return doc.filled_lines[:MAX_UNITS]
 
 
 @lru_cache(maxsize=1024)  # both repeat checks normalise the same lines
