@@ -9,7 +9,6 @@ time in proportion to its length.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 import zlib
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import numpy as np
 
 from auditor.matching import fold
 from auditor.memo import Memo
+from auditor.wordchars import run_bounds, spaced, word_bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,6 @@ class Span:
 
 _LINE = re.compile(r"[^\n]*")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_WORD_CUT = re.compile(r"(\w+(?:['’\-]\w+)*)")  # a word, captured so that split keeps it
 # A sentence ends at terminal punctuation (plus closing quotes/brackets) followed by white space,
 # or at a line break. Candidates after an abbreviation are merged back below.
 # The lookbehind keeps a match from starting inside a run of punctuation, and the possessive
@@ -54,7 +53,6 @@ _ABBREVIATIONS = frozenset(
     univ mt ft e.g i.e u.s u.k u.n u.s.a a.m p.m""".split()
 )
 _TOKEN_BACKWARDS = re.compile(r"[\w.]+")
-_HASH_TOKEN = re.compile(r"\w+")
 _QUOTE_MARK = re.compile(r"[“”\"«»\n]")
 _CLOSING = {"“": "”", "«": "»", '"': '"'}
 _ENCODE = partial(str.encode, encoding="utf-8", errors="surrogatepass")
@@ -127,18 +125,18 @@ class Document:
         return spans
 
     @cached_property
-    def _cut_at_words(self) -> list[str]:
-        """The text as gap, word, gap, ..., word, gap: one C-level pass gives the words and,
-        by summing lengths, their offsets, without a match object per word."""
-        return _WORD_CUT.split(self.text)
+    def _word_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return word_bounds(self.text)
 
     @cached_property
     def words(self) -> list[str]:
-        return self._cut_at_words[1::2]
+        text = self.text
+        starts, ends = self._word_bounds
+        return [text[start:end] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
 
     @property
     def word_count(self) -> int:
-        return len(self.words)
+        return len(self._word_bounds[0])
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
@@ -200,12 +198,13 @@ class Document:
     def tokens(self) -> list[str]:
         """Runs of word characters of the folded text: the units of hashing and alignment,
         finer than ``words`` ("open-air" is two), so a swap inside a compound is one token."""
-        return _HASH_TOKEN.findall(self.folded)
+        return spaced(self.folded).split()
 
     @cached_property
     def token_spans(self) -> list[tuple[int, int]]:
         """(start, end) of each of ``tokens`` in the text."""
-        return [match.span() for match in _HASH_TOKEN.finditer(self.folded)]
+        starts, ends = run_bounds(self.folded)
+        return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
     @cached_property
     def token_starts(self) -> list[int]:
@@ -229,8 +228,9 @@ class Document:
 
     @cached_property
     def word_starts(self) -> list[int]:
-        """Offset of each of ``words``: where the gap before it ends."""
-        return list(itertools.accumulate(map(len, self._cut_at_words)))[0:-1:2]
+        """Offset of each of ``words``."""
+        starts: list[int] = self._word_bounds[0].tolist()
+        return starts
 
 
 def _append_stripped(spans: list[Span], text: str, start: int, end: int) -> None:

@@ -37,6 +37,8 @@ NEWSY = st.lists(
     max_size=25,
 ).map(" ".join)
 TEXT = st.one_of(st.text(max_size=400), NEWSY)
+WORDY = st.text(alphabet="aZé1_ -'’.\u0130\u212a\u00b2\u0663\ud800\U0001d400", max_size=80)
+"""Word characters and joiners, and characters whose case or category is unusual."""
 SENTENCE_PARTS = [*'aB. !?…\n"”’)', "U.S.", "Mr.", "J. ", "etc.", "..."]
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -56,12 +58,21 @@ def test_any_text_audits_with_consistent_findings(text):
 
 
 @SETTINGS
-@given(st.one_of(TEXT, st.text(alphabet="aé1_ -'’.\n", max_size=60)))
+@given(st.one_of(TEXT, WORDY, st.text(alphabet="aé1_ -'’.\n", max_size=60)))
 def test_words_and_their_offsets_are_the_word_pattern_matches(text):
     doc = Document(text)
     matches = list(re.finditer(r"\w+(?:['’\-]\w+)*", text))
     assert doc.words == [m.group() for m in matches]
     assert doc.word_starts == [m.start() for m in matches]
+
+
+@SETTINGS
+@given(st.one_of(TEXT, WORDY))
+def test_tokens_and_their_spans_are_the_runs_of_word_characters(text):
+    doc = Document(text)
+    matches = list(re.finditer(r"\w+", doc.folded))
+    assert doc.tokens == [m.group() for m in matches]
+    assert doc.token_spans == [m.span() for m in matches]
 
 
 @SETTINGS
