@@ -201,14 +201,19 @@ class Document:
         return spaced(self.folded).split()
 
     @cached_property
+    def _token_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return run_bounds(self.folded)
+
+    @cached_property
     def token_spans(self) -> list[tuple[int, int]]:
         """(start, end) of each of ``tokens`` in the text."""
-        starts, ends = run_bounds(self.folded)
+        starts, ends = self._token_bounds
         return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
     @cached_property
     def token_starts(self) -> list[int]:
-        return [start for start, _ in self.token_spans]
+        starts: list[int] = self._token_bounds[0].tolist()
+        return starts
 
     def token_range(self, span: Span) -> tuple[int, int]:
         """Indices (first, past the last) of the ``tokens`` that start inside a span."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -59,9 +58,10 @@ def _units(doc: Document) -> list[tuple[Span, int]]:
     return doc.filled_lines[:MAX_UNITS]
 
 
-@lru_cache(maxsize=1024)  # both repeat checks normalise the same lines
-def _normal(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+def _normal(doc: Document, unit: Span) -> str:
+    """The line's tokens (lower-cased runs of word characters), one space apart."""
+    first, last = doc.token_range(unit)
+    return " ".join(doc.tokens[first:last])
 
 
 @family.check("repeated-paragraph")
@@ -72,7 +72,7 @@ def repeated_paragraphs(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     for unit, words in _units(doc):
         if words < min_words:
             continue
-        key = _normal(unit.text)
+        key = _normal(doc, unit)
         if key in first_seen:
             yield context.finding(rule, *unit.trimmed(), first_line=first_seen[key])
         else:
@@ -85,7 +85,7 @@ def near_repeats(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     min_words = int(rule.option("min_words", 15))
     cutoff = 100 * float(rule.option("min_similarity", 0.85))
     units = [unit for unit, words in _units(doc) if words >= min_words]
-    texts = [_normal(u.text) for u in units]
+    texts = [_normal(doc, unit) for unit in units]
     if len(units) < 2:
         return
     scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
