@@ -110,6 +110,11 @@ def _syllable_table(lang: str) -> Memo[str, int]:
 
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")  # textstat's sentence pattern
 _WORD_CHAR = re.compile(r"\w")
+_WORDY = r"[^\s\w]*+\w\S*+"  # a whitespace-separated token that holds a word character
+_THREE_WORDY = re.compile(rf"(?<!\S){_WORDY}(?:(?:\s++[^\s\w]++(?!\S))*+\s++{_WORDY}){{2}}")
+"""Three such tokens, with any tokens between them that hold none. Possessive throughout, so a
+failed attempt costs at most the tokens it read, and only an attempt from a token holding a word
+character reads past one."""
 
 
 @lru_cache(maxsize=128)
@@ -125,6 +130,8 @@ def count_sentences(text: str) -> int:
 
 
 def _at_most_two_words(sentence: str) -> bool:
+    if _THREE_WORDY.search(sentence):  # most sentences, decided in one call
+        return False
     tokens = sentence.split()
     if len(tokens) <= 2:  # punctuation removal only ever drops whole tokens
         return True
