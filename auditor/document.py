@@ -2,8 +2,9 @@
 
 Rules never split text themselves: they read spans from here, so that every finding's offsets
 refer to the same original string and no family pays for a split another family already made.
-All splitting is done with linear-time regular expressions, so a hostile 10 MB article costs
-time in proportion to its length.
+All splitting is done in linear time, with regular expressions or array operations on the
+text's code points (:mod:`auditor.wordchars`), so a hostile 10 MB article costs time in
+proportion to its length.
 """
 
 from __future__ import annotations
