@@ -109,7 +109,6 @@ def _syllable_table(lang: str) -> Memo[str, int]:
 
 
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")  # textstat's sentence pattern
-_WORD_CHAR = re.compile(r"\w")
 _WORDY = r"[^\s\w]*+\w\S*+"  # a whitespace-separated token that holds a word character
 _THREE_WORDY = re.compile(rf"(?<!\S){_WORDY}(?:(?:\s++[^\s\w]++(?!\S))*+\s++{_WORDY}){{2}}")
 """Three such tokens, with any tokens between them that hold none. Possessive throughout, so a
@@ -132,16 +131,9 @@ def count_sentences(text: str) -> int:
 def _at_most_two_words(sentence: str) -> bool:
     if _THREE_WORDY.search(sentence):  # most sentences, decided in one call
         return False
-    tokens = sentence.split()
-    if len(tokens) <= 2:  # punctuation removal only ever drops whole tokens
+    if len(sentence.split()) <= 2:  # punctuation removal only ever drops whole tokens
         return True
-    wordy = 0
-    for token in tokens:
-        if _WORD_CHAR.search(token):
-            wordy += 1
-            if wordy > 2:
-                return False
-    load_textstat()
+    load_textstat()  # the rare rest: tokens of punctuation that removal may keep ("' ' x")
     from textstat.backend.counts._count_words import count_words
 
     return bool(count_words(sentence) <= 2)

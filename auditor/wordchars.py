@@ -20,7 +20,11 @@ from auditor.memo import Memo
 _WORD_CHARACTER = re.compile(r"\w")
 _ASCII_WORD = np.array([bool(_WORD_CHARACTER.match(chr(code))) for code in range(128)])
 _ASCII_SPACED = str.maketrans({chr(c): " " for c in range(128) if not _ASCII_WORD[c]})
-_IS_WORD: Memo[int, bool] = Memo(lambda code: bool(_WORD_CHARACTER.match(chr(code))), 50_000)
+SEEN_CHARACTERS = 50_000
+"""Characters beyond ASCII whose class is kept at hand; past this many the table starts again."""
+_IS_WORD: Memo[int, bool] = Memo(
+    lambda code: bool(_WORD_CHARACTER.match(chr(code))), SEEN_CHARACTERS
+)
 
 
 def code_points(text: str) -> np.ndarray:

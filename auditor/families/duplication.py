@@ -7,7 +7,6 @@ hard-wrapped text still repeats whole lines when it repeats a paragraph.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -26,7 +25,6 @@ _STOPWORDS = frozenset(
     """a an the of to in on for and or but with from by at as is are was were be been has have
     had its it this that these those s""".split()
 )
-_WORD = re.compile(r"\w+")
 
 
 @family.metrics
@@ -58,10 +56,14 @@ def _units(doc: Document) -> list[tuple[Span, int]]:
     return doc.filled_lines[:MAX_UNITS]
 
 
-def _normal(doc: Document, unit: Span) -> str:
-    """The line's tokens (lower-cased runs of word characters), one space apart."""
+def _line_tokens(doc: Document, unit: Span) -> list[str]:
+    """The line's tokens: its lower-cased runs of word characters."""
     first, last = doc.token_range(unit)
-    return " ".join(doc.tokens[first:last])
+    return doc.tokens[first:last]
+
+
+def _normal(doc: Document, unit: Span) -> str:
+    return " ".join(_line_tokens(doc, unit))
 
 
 @family.check("repeated-paragraph")
@@ -109,18 +111,18 @@ def restarted(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     units = _units(doc)
     if len(units) < 3 or units[0][1] > 20:
         return
-    headline = _content_words(units[0][0].text)
+    headline = _content_words(doc, units[0][0])
     if len(headline) < 3:
         return
     min_overlap = float(rule.option("min_overlap", 0.7))
     for unit, words in units[2:]:
         if words > 25:
             continue
-        shared = len(headline & _content_words(unit.text)) / len(headline)
+        shared = len(headline & _content_words(doc, unit)) / len(headline)
         if shared >= min_overlap:
             yield context.finding(rule, *unit.trimmed(), overlap=shared)
             return
 
 
-def _content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in _STOPWORDS}
+def _content_words(doc: Document, unit: Span) -> set[str]:
+    return set(_line_tokens(doc, unit)) - _STOPWORDS
