@@ -166,8 +166,11 @@ class Document:
         return [(line, words) for line, words in counted if line.text.strip()]
 
     def _words_in_each(self, spans: list[Span]) -> list[int]:
-        starts, left = self.word_starts, bisect.bisect_left
-        return [left(starts, span.end) - left(starts, span.start) for span in spans]
+        starts = self._word_bounds[0]
+        ends = np.searchsorted(starts, [span.end for span in spans])
+        begins = np.searchsorted(starts, [span.start for span in spans])
+        counts: list[int] = (ends - begins).tolist()
+        return counts
 
     @cached_property
     def quote_spans(self) -> list[tuple[int, int]]:

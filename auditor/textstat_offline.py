@@ -27,7 +27,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+import numpy as np
+
 from auditor.memo import Memo
+from auditor.wordchars import code_points
 
 
 @cache
@@ -225,20 +228,53 @@ def english_counts(text: str) -> EnglishCounts:
     """Every count of the four English formulas in one pass each; the tests compare the
     formulas computed from these with textstat's own."""
     load_textstat()  # first: it imports textstat without NLTK
-    from textstat.backend.transformations import remove_punctuation
-
-    tokens = text.split()
-    chars = sum(map(len, tokens))
+    tokens, chars = _split_counts(text)
     # textstat's words: punctuation removed but for the apostrophes of contractions, which
     # are the only characters but letters, digits and spaces left in
-    kept = remove_punctuation(text, rm_apostrophe=False)
+    kept = _without_punctuation(text)
     words = kept.lower().split()  # list_words(text, lowercase=True)
     punctuation = len(text) - len(kept) + kept.count("'")  # [^\w\s], removed or kept
     return EnglishCounts(
         words=len(words),
-        tokens=len(tokens),
+        tokens=tokens,
         sentences=count_sentences(text),
         syllables=_syllables(words, "en_US"),
         letters=chars - punctuation,
         chars=chars,
     )
+
+
+_ASCII_SPACE = np.array([chr(code).isspace() for code in range(128)])
+
+
+def _split_counts(text: str) -> tuple[int, int]:
+    """How many tokens ``text.split()`` gives and how many characters they hold, counted on
+    a mask of white space where the text is ASCII instead of making every token."""
+    if not text.isascii():
+        tokens = text.split()
+        return len(tokens), sum(map(len, tokens))
+    if not text:
+        return 0, 0
+    space = _ASCII_SPACE[code_points(text)]
+    starts = int(np.count_nonzero(space[:-1] > space[1:])) + (not space[0])
+    return starts, len(text) - int(np.count_nonzero(space))
+
+
+@cache
+def _punctuation_removal() -> tuple[re.Pattern[str], re.Pattern[str], dict[int, int | None]]:
+    """textstat's two patterns, and the second as a table of the ASCII characters it removes."""
+    load_textstat()
+    from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
+
+    punctuation = re.compile(r"[^\w\s']")
+    removed = "".join(c for c in map(chr, range(128)) if punctuation.match(c))
+    return re.compile(RE_NONCONTRACTION_APOSTROPHE), punctuation, str.maketrans("", "", removed)
+
+
+def _without_punctuation(text: str) -> str:
+    """textstat's ``remove_punctuation(text, rm_apostrophe=False)``. Its second substitution
+    replaces each punctuation mark in turn; on ASCII text ``str.translate`` deletes them all
+    in one pass, seven times faster."""
+    apostrophe, punctuation, ascii_table = _punctuation_removal()
+    text = apostrophe.sub("", text)
+    return text.translate(ascii_table) if text.isascii() else punctuation.sub("", text)

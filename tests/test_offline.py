@@ -182,6 +182,25 @@ def test_formulas_over_counts_taken_once_agree_on_odd_text(text):
         assert ours == theirs
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1_ 'st-.,!?#\"\t\n\x0b\x1c\x1f", max_size=60))
+def test_formulas_over_counts_taken_once_agree_on_odd_ascii_text(text):
+    """ASCII text takes the counts' array and translation paths."""
+    for ours, theirs in formulas_both_ways(text):
+        assert ours == theirs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1_ 'st-.,!?#\"\t\n\x1cé’\u2003", max_size=60))
+def test_punctuation_removal_is_textstats(text):
+    from auditor.textstat_offline import _without_punctuation, load_textstat
+
+    load_textstat()
+    from textstat.backend.transformations import remove_punctuation
+
+    assert _without_punctuation(text) == remove_punctuation(text, rm_apostrophe=False)
+
+
 def test_the_syllable_counts_survive_the_seen_words_set_starting_again(monkeypatch, seed_text):
     from auditor.textstat_offline import (
         _syllable_table,
