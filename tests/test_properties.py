@@ -131,6 +131,14 @@ def test_a_prefix_decides_whether_a_passage_has_enough_letters(text, least):
 
 
 @SETTINGS
+@given(st.text(alphabet="aZz1_ .'-\n\t\x1c", max_size=120))
+def test_letters_of_ascii_text_are_counted_as_the_letter_pattern_counts_them(text):
+    from auditor.families.language import _LETTER_WORD, _letters
+
+    assert _letters(text) == sum(map(len, _LETTER_WORD.findall(text)))
+
+
+@SETTINGS
 @given(st.text(alphabet="aZ1_ é.’“”\u00a0\u212aİ-", max_size=80))
 def test_letter_words_read_from_the_folded_text_are_the_same(text):
     """The folded span is ASCII for most passages, and then a-z are all its letters."""

@@ -56,7 +56,10 @@ _OTHER_FUNCTION_WORDS = frozenset(
 LOW_ENGLISH_DENSITY = 0.06
 MIN_FAST_PATH_WORDS = 8
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
-_ASCII_LETTER_WORD = re.compile(r"[a-z]+")
+_ASCII = [chr(code) for code in range(128)]
+_ASCII_NON_LETTERS = str.maketrans("", "", "".join(c for c in _ASCII if not _LETTER_WORD.match(c)))
+_ASCII_LETTERS_SPACED = str.maketrans({c: " " for c in _ASCII if not "a" <= c <= "z"})
+"""Every ASCII character but a-z becomes a space, so that ``str.split`` gives the runs of a-z."""
 
 NAMES = {
     "en": "English",
@@ -181,10 +184,11 @@ def _identify(text: str, folded: str | None = None) -> tuple[str | None, float]:
 def letter_words(text: str, folded: str | None = None) -> list[str]:
     """The lower-cased runs of letters of ``text``. ``folded`` is the same span of the
     Document's folded text: where it is ASCII (most English passages, since folding makes
-    typographic quotes ASCII) the letters are a-z, which ``re`` finds a third faster than
-    the Unicode class; quotes are not letters either way."""
+    typographic quotes ASCII) the letters are a-z, split out by ``str.translate`` and
+    ``str.split`` in half the time ``re`` takes over the Unicode class; quotes are not
+    letters either way."""
     if folded is not None and folded.isascii():
-        return _ASCII_LETTER_WORD.findall(folded)
+        return folded.translate(_ASCII_LETTERS_SPACED).split()
     return _LETTER_WORD.findall(text.lower())
 
 
@@ -212,6 +216,10 @@ def detect(text: str) -> tuple[str | None, float]:
 
 
 def _letters(text: str) -> int:
+    """How many letters ``text`` holds; on ASCII text, what is left once ``str.translate``
+    has deleted the rest."""
+    if text.isascii():
+        return len(text.translate(_ASCII_NON_LETTERS))
     return sum(map(len, _LETTER_WORD.findall(text)))
 
 
