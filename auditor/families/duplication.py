@@ -38,17 +38,26 @@ def duplicate_ngram_share(hashes: np.ndarray, size: int) -> float:
     Gopher measures the share of characters in duplicated n-grams; words are used here so that
     long names do not weigh more than the sentences that repeat them.
     """
-    if len(hashes) < size * 2:
+    total = len(hashes)
+    if total < size * 2:
         return 0.0
-    grams = hashes[: len(hashes) - size + 1].copy()
+    count = total - size + 1
+    grams = hashes[:count].copy()
     for offset in range(1, size):
-        grams = (grams * np.uint64(1_000_003)) ^ hashes[offset : len(hashes) - size + 1 + offset]
-    _, inverse, counts = np.unique(grams, return_inverse=True, return_counts=True)
-    starts = np.flatnonzero(counts[inverse] > 1)
-    covered = np.zeros(len(hashes) + 1, dtype=np.int32)
+        grams *= np.uint64(1_000_003)
+        grams ^= hashes[offset : count + offset]
+    # an n-gram is repeated when its sorted neighbour on either side is equal to it
+    order = np.argsort(grams)
+    ordered = grams[order]
+    same = ordered[1:] == ordered[:-1]
+    repeated = np.zeros(count, dtype=bool)
+    repeated[1:] = same
+    repeated[:-1] |= same
+    starts = order[repeated]
+    covered = np.zeros(total + 1, dtype=np.int32)
     covered[starts] += 1  # each index once, so no np.add.at
     covered[starts + size] -= 1
-    return float((np.cumsum(covered)[: len(hashes)] > 0).mean())
+    return np.count_nonzero(np.cumsum(covered[:total])) / total
 
 
 def _units(doc: Document) -> list[tuple[Span, int]]:
@@ -91,15 +100,15 @@ def near_repeats(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     if len(units) < 2:
         return
     scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
-    for later in range(1, len(units)):
-        for earlier in range(later):
-            score = scores[later][earlier]
-            if score and texts[later] != texts[earlier]:
+    similar = np.tril(scores, k=-1) > 0  # below the cutoff a score is 0; each pair once
+    for later in np.flatnonzero(similar.any(axis=1)).tolist():
+        for earlier in np.flatnonzero(similar[later]).tolist():
+            if texts[later] != texts[earlier]:
                 yield context.finding(
                     rule,
                     *units[later].trimmed(),
                     first_line=doc.line_col(units[earlier].start)[0],
-                    similarity=score / 100,
+                    similarity=scores[later, earlier] / 100,
                 )
                 break
 
