@@ -1,6 +1,6 @@
 """Where the article phase spends its time, sampled by py-spy while the real CLI runs.
 
-    python bench/profile.py [--articles 10000] [--rate 250] [--native] [--top 25]
+    python bench/hotspots.py [--articles 10000] [--rate 250] [--native] [--top 25]
 
 A deterministic profiler (cProfile) adds a fixed cost to every Python call, so code made of
 many small calls looks slower than it is, and C code that does the same work in one call
