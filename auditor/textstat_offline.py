@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from auditor.memo import Memo
-from auditor.wordchars import code_points
+from auditor.wordchars import ascii_matching, code_points
 
 
 @cache
@@ -266,9 +266,9 @@ def _punctuation_removal() -> tuple[re.Pattern[str], re.Pattern[str], dict[int, 
     load_textstat()
     from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
 
-    punctuation = re.compile(r"[^\w\s']")
-    removed = "".join(c for c in map(chr, range(128)) if punctuation.match(c))
-    return re.compile(RE_NONCONTRACTION_APOSTROPHE), punctuation, str.maketrans("", "", removed)
+    punctuation = r"[^\w\s']"
+    removed = str.maketrans("", "", ascii_matching(punctuation))
+    return re.compile(RE_NONCONTRACTION_APOSTROPHE), re.compile(punctuation), removed
 
 
 def _without_punctuation(text: str) -> str:

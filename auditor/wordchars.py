@@ -17,9 +17,20 @@ import numpy as np
 
 from auditor.memo import Memo
 
+ASCII = "".join(map(chr, range(128)))
+
+
+def ascii_matching(pattern: str) -> str:
+    """The ASCII characters that a one-character ``pattern`` matches. Translation tables that
+    stand in for a pattern on ASCII text are built from it, so the two cannot drift apart."""
+    compiled = re.compile(pattern)
+    return "".join(c for c in ASCII if compiled.fullmatch(c))
+
+
 _WORD_CHARACTER = re.compile(r"\w")
-_ASCII_WORD = np.array([bool(_WORD_CHARACTER.match(chr(code))) for code in range(128)])
-_ASCII_SPACED = str.maketrans({chr(c): " " for c in range(128) if not _ASCII_WORD[c]})
+_ASCII_WORD = np.array([bool(_WORD_CHARACTER.match(c)) for c in ASCII])
+_NON_WORD = ascii_matching(r"\W")
+_ASCII_SPACED = str.maketrans(_NON_WORD, " " * len(_NON_WORD))
 SEEN_CHARACTERS = 50_000
 """Characters beyond ASCII whose class is kept at hand; past this many the table starts again."""
 _IS_WORD: Memo[int, bool] = Memo(

@@ -25,8 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import write_jsonl
-from throughput import OUT, RUN, audit_args, corpus_rules
+from throughput import RUN, audit_args, corpus_rules, generated_corpus
 
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
@@ -40,10 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("py-spy") is None:
         sys.exit("py-spy is not installed: pip install py-spy")
-    corpus = OUT / f"generated-{args.articles}.jsonl"
-    if not corpus.exists():
-        OUT.mkdir(exist_ok=True)
-        write_jsonl(corpus, args.articles)
+    corpus = generated_corpus(args.articles)
 
     with tempfile.TemporaryDirectory() as folder:
         stacks = Path(folder) / "stacks.txt"

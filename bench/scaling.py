@@ -14,12 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import write_jsonl
-from throughput import OUT, corpus_rules, measure
+from throughput import OUT, corpus_rules, generated_corpus, measure
 
 
 def main() -> None:
@@ -33,11 +31,7 @@ def main() -> None:
     rows = []
     ignore = corpus_rules()
     for size in sizes:
-        corpus = OUT / f"generated-{size}.jsonl"
-        if not corpus.exists():
-            started = time.perf_counter()
-            write_jsonl(corpus, size)
-            print(f"generated {size:,} articles in {time.perf_counter() - started:.0f} s")
+        corpus = generated_corpus(size)
         for n in jobs:
             r = measure(corpus, n, ignore=ignore)
             row = {

@@ -35,6 +35,17 @@ print(f"{elapsed} {self_kb} {children_kb}", file=sys.stderr)
 """
 
 
+def generated_corpus(count: int) -> Path:
+    """The JSONL file of ``count`` generated articles, written on first use."""
+    path = OUT / f"generated-{count}.jsonl"
+    if not path.exists():
+        OUT.mkdir(exist_ok=True)
+        started = time.perf_counter()
+        write_jsonl(path, count)
+        print(f"generated {count:,} articles in {time.perf_counter() - started:.0f} s")
+    return path
+
+
 def corpus_rules() -> tuple[str, ...]:
     """The corpus phase's rules: ignoring them leaves the article phase, which streams."""
     from auditor.registry import load_registry
@@ -71,11 +82,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=2_000, help="articles for per-family cost")
     args = parser.parse_args()
 
-    corpus = OUT / f"generated-{args.articles}.jsonl"
-    if not corpus.exists():
-        started = time.perf_counter()
-        write_jsonl(corpus, args.articles)
-        print(f"generated {args.articles} articles in {time.perf_counter() - started:.1f} s")
+    corpus = generated_corpus(args.articles)
     size_mb = corpus.stat().st_size / 1e6
     print(f"corpus: {corpus.name}, {args.articles} articles, {size_mb:.1f} MB")
 

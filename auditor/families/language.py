@@ -21,6 +21,7 @@ from auditor.family import CheckContext, FamilyModule, Metrics
 from auditor.langdetect_fast import probabilities
 from auditor.model import Finding
 from auditor.packs import Rule
+from auditor.wordchars import ascii_matching
 
 family = FamilyModule("language")
 
@@ -56,9 +57,9 @@ _OTHER_FUNCTION_WORDS = frozenset(
 LOW_ENGLISH_DENSITY = 0.06
 MIN_FAST_PATH_WORDS = 8
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
-_ASCII = [chr(code) for code in range(128)]
-_ASCII_NON_LETTERS = str.maketrans("", "", "".join(c for c in _ASCII if not _LETTER_WORD.match(c)))
-_ASCII_LETTERS_SPACED = str.maketrans({c: " " for c in _ASCII if not "a" <= c <= "z"})
+_ASCII_NON_LETTERS = str.maketrans("", "", ascii_matching(r"[\W\d_]"))
+_NOT_A_TO_Z = ascii_matching(r"[^a-z]")
+_ASCII_LETTERS_SPACED = str.maketrans(_NOT_A_TO_Z, " " * len(_NOT_A_TO_Z))
 """Every ASCII character but a-z becomes a space, so that ``str.split`` gives the runs of a-z."""
 
 NAMES = {
