@@ -166,11 +166,16 @@ class Document:
         return [(line, words) for line, words in counted if line.text.strip()]
 
     def _words_in_each(self, spans: list[Span]) -> list[int]:
-        starts = self._word_bounds[0]
-        ends = np.searchsorted(starts, [span.end for span in spans])
-        begins = np.searchsorted(starts, [span.start for span in spans])
-        counts: list[int] = (ends - begins).tolist()
+        first, last = _inside(self._word_bounds[0], spans)
+        counts: list[int] = (last - first).tolist()
         return counts
+
+    @cached_property
+    def filled_line_tokens(self) -> list[list[str]]:
+        """The ``tokens`` of each of ``filled_lines``: duplication compares lines by them."""
+        tokens = self.tokens
+        ranges = self.token_ranges([line for line, _ in self.filled_lines])
+        return [tokens[first:last] for first, last in ranges]
 
     @cached_property
     def quote_spans(self) -> list[tuple[int, int]]:
@@ -214,15 +219,10 @@ class Document:
         starts, ends = self._token_bounds
         return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
-    @cached_property
-    def token_starts(self) -> list[int]:
-        starts: list[int] = self._token_bounds[0].tolist()
-        return starts
-
-    def token_range(self, span: Span) -> tuple[int, int]:
-        """Indices (first, past the last) of the ``tokens`` that start inside a span."""
-        starts = self.token_starts
-        return bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
+    def token_ranges(self, spans: list[Span]) -> list[tuple[int, int]]:
+        """Indices (first, past the last) of the ``tokens`` that start inside each span."""
+        first, last = _inside(self._token_bounds[0], spans)
+        return list(zip(first.tolist(), last.tolist(), strict=True))
 
     @cached_property
     def token_hashes(self) -> np.ndarray:
@@ -240,6 +240,13 @@ class Document:
         """Offset of each of ``words``."""
         starts: list[int] = self._word_bounds[0].tolist()
         return starts
+
+
+def _inside(starts: np.ndarray, spans: list[Span]) -> tuple[np.ndarray, np.ndarray]:
+    """For each span, the index of the first of the sorted ``starts`` inside it, and of the
+    first past its end: one binary search per span in C."""
+    first = np.searchsorted(starts, [span.start for span in spans])
+    return first, np.searchsorted(starts, [span.end for span in spans])
 
 
 def _append_stripped(spans: list[Span], text: str, start: int, end: int) -> None:

@@ -91,6 +91,15 @@ def test_sentences_split_the_text_at_ends_and_line_breaks_only(text):
         assert "\n" in gap or re.search(r"[.!?…][\"'”’)\]]*$", before.text)
 
 
+@SETTINGS
+@given(st.one_of(TEXT, WORDY, st.text(alphabet="ab é\n\n-", max_size=80)))
+def test_each_filled_lines_tokens_are_its_runs_of_word_characters(text):
+    doc = Document(text)
+    lines = [line for line, _ in doc.filled_lines]
+    expected = [re.findall(r"\w+", doc.folded[line.start : line.end]) for line in lines]
+    assert doc.filled_line_tokens == expected
+
+
 HTML_PARTS = [
     *"<>{}[]=:;&\"'” \na",
     "<div ",
@@ -146,3 +155,27 @@ def test_letter_words_read_from_the_folded_text_are_the_same(text):
     from auditor.matching import fold
 
     assert letter_words(text, fold(text)) == letter_words(text)
+
+
+LINE_FORMS = st.lists(
+    st.text(alphabet="aab cd\u00e9\u0436\U0001d400", min_size=1, max_size=30),
+    min_size=2,
+    max_size=40,
+)
+
+
+@SETTINGS
+@given(LINE_FORMS, st.sampled_from([50.0, 85.0, 95.0]))
+def test_no_pair_of_lines_that_reaches_the_cutoff_is_left_out(texts, cutoff):
+    """The character-count bound only spares alignments that cannot reach the cutoff: every
+    pair rapidfuzz scores at or above it is among the candidates, in the order checked."""
+    from rapidfuzz import fuzz
+
+    from auditor.families.duplication import _may_be_similar
+
+    candidates = list(_may_be_similar(texts, cutoff))
+    assert candidates == sorted(candidates)
+    for later in range(len(texts)):
+        for earlier in range(later):
+            if fuzz.ratio(texts[later], texts[earlier], score_cutoff=cutoff):
+                assert (later, earlier) in candidates

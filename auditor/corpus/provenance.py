@@ -391,8 +391,7 @@ class Provenance:
             text = doc.text
             hashes = np.array(self._hashes(member), dtype=np.uint64)
             sentence_starts = [sentence.start for sentence in doc.sentences]
-            for line in doc.lines:
-                first, last = doc.token_range(line)
+            for line, (first, last) in zip(doc.lines, doc.token_ranges(doc.lines), strict=True):
                 if last - first < 2:
                     continue
                 size = min(3, last - first)

@@ -279,8 +279,7 @@ class TemplateLines:
 def _story_sketch(doc: Document, lines: list[Span]) -> tuple[int, ...]:
     """The smallest word 5-gram hashes of the lines: two copies of a story share several."""
     shingles = []
-    for line in lines:
-        first, last = doc.token_range(line)
+    for first, last in doc.token_ranges(lines):
         if last - first >= STORY_SHINGLE:
             shingles.append(shingle_hashes(doc.token_hashes[first:last], STORY_SHINGLE))
     if not shingles:
