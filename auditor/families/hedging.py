@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from auditor.document import Document, Span
 from auditor.family import CheckContext, FamilyModule
-from auditor.matching import PhraseMatcher, fold
+from auditor.matching import PhraseMatcher
 from auditor.model import Finding
 from auditor.packs import Rule
 
@@ -57,12 +57,6 @@ _GENERIC = frozenset(
 _NOT_BETWEEN = frozenset("that the a an any this it in on to of with for as if when".split())
 
 
-def on_record(text: str) -> Iterator[re.Match[str]]:
-    """A named speaker with a speech verb: "Zelensky stated", "said Maureen Connelly"."""
-    if next(_CUES.find(fold(text)), None) is not None:
-        yield from _named_speakers(text)
-
-
 def _named_speakers(text: str) -> Iterator[re.Match[str]]:
     for match in _NAMED.finditer(text):
         name = match.group("a") or match.group("b") or match.group("c") or ""
@@ -80,18 +74,41 @@ def _named_speakers(text: str) -> Iterator[re.Match[str]]:
 
 @family.check("on-record-attribution")
 def on_record_findings(context: CheckContext, rule: Rule) -> Iterator[Finding]:
-    """Read sentence by sentence, as the sentence classes are: over the whole text, the word
+    for spans in _attributions(context).values():
+        for start, end in spans:
+            yield context.finding(rule, start, end)
+
+
+def _attributions(context: CheckContext) -> dict[int, list[tuple[int, int]]]:
+    """The article's :func:`on_record_spans`, found once for the on-record rule and the
+    sentence classes (kept with the article's private metrics)."""
+    found: dict[int, list[tuple[int, int]]] | None = context.metrics.get("_on_record")
+    if found is None:
+        found = context.metrics["_on_record"] = on_record_spans(context.doc)
+    return found
+
+
+def on_record_spans(doc: Document) -> dict[int, list[tuple[int, int]]]:
+    """(start, end) of each named speaker with a speech verb outside quotations, by the start
+    of its sentence.
+
+    Read sentence by sentence, as the sentence classes are: over the whole text, the word
     after a name at a sentence's end is the next sentence's first ("Leader. The"), and a
     generic first word would reject the attribution."""
-    doc = context.doc
     cues = _cue_starts(doc)
+    found = {}
     for sentence in doc.sentences:
         if not _holds_cue(cues, sentence):
             continue
-        for match in _named_speakers(sentence.text):
-            start = sentence.start + match.start()
-            if not doc.in_quote(start):
-                yield context.finding(rule, start, sentence.start + match.end())
+        offset = sentence.start
+        spans = [
+            (offset + match.start(), offset + match.end())
+            for match in _named_speakers(sentence.text)
+            if not doc.in_quote(offset + match.start())
+        ]
+        if spans:
+            found[offset] = spans
+    return found
 
 
 @family.finalize
@@ -106,10 +123,10 @@ def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Findin
             by_sentence.setdefault(position, []).append(index)
     classes: Counter[str] = Counter()
     weighed = list(findings)
-    cues = _cue_starts(doc)
+    on_record = _attributions(context)
     for position, sentence in enumerate(sentences):
         members = by_sentence.get(position, [])
-        classes[_classify(doc, sentence, [findings[i] for i in members], cues)] += 1
+        classes[_classify(sentence, [findings[i] for i in members], on_record)] += 1
         if len(members) > 1:
             heaviest = max(members, key=lambda i: (findings[i].weight, -i))
             for i in members:
@@ -133,9 +150,9 @@ def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Findin
 def classify_sentences(doc: Document, findings: list[Finding]) -> list[tuple[Span, str]]:
     """Every sentence of at least four words with its class (for reports and evaluation)."""
     sentences = _counted_sentences(doc)
-    cues = _cue_starts(doc)
+    on_record = on_record_spans(doc)
     return [
-        (s, _classify(doc, s, [f for f in findings if s.start <= f.start < s.end], cues))
+        (s, _classify(s, [f for f in findings if s.start <= f.start < s.end], on_record))
         for s in sentences
     ]
 
@@ -146,16 +163,14 @@ def _counted_sentences(doc: Document) -> list[Span]:
     return [s for s, n in zip(doc.sentences, words, strict=True) if n >= MIN_SENTENCE_WORDS]
 
 
-def _classify(doc: Document, sentence: Span, findings: list[Finding], cues: list[int]) -> str:
+def _classify(
+    sentence: Span, findings: list[Finding], on_record: dict[int, list[tuple[int, int]]]
+) -> str:
     found = {_CLASS_OF_RULE.get(f.name) for f in findings}
     for name in ("unconfirmed", "vague", "hedged"):
         if name in found:
             return name
-    if _holds_cue(cues, sentence):
-        for match in _named_speakers(sentence.text):
-            if not doc.in_quote(sentence.start + match.start()):
-                return "sourced"
-    return "plain"
+    return "sourced" if sentence.start in on_record else "plain"
 
 
 def _cue_starts(doc: Document) -> list[int]:
