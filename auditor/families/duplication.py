@@ -112,6 +112,11 @@ _CHARACTER_CLASS[ord("\n")] = 28
 everything else, and the separator of two line forms."""
 
 
+_ROWS_AT_ONCE = 16
+"""Texts whose pairs are bounded in one array operation: at ``MAX_UNITS`` texts the counts
+of all pairs at once would take 20 MB."""
+
+
 def _may_be_similar(texts: list[str], cutoff: float) -> Iterator[tuple[int, int]]:
     """Each pair (later, earlier) of ``texts`` whose ``fuzz.ratio`` may reach ``cutoff``, in
     order of the later text and then the earlier one.
@@ -136,11 +141,6 @@ def _may_be_similar(texts: list[str], cutoff: float) -> Iterator[tuple[int, int]
         possible = 200 * shared >= cutoff * (lengths[rows, None] + lengths[None, columns]) - 1e-6
         later, earlier = np.nonzero(np.tril(possible, k=top - 1))
         yield from zip((later + top).tolist(), earlier.tolist(), strict=True)
-
-
-_ROWS_AT_ONCE = 16
-"""Texts whose pairs are bounded in one array operation: at ``MAX_UNITS`` texts the counts
-of all pairs at once would take 20 MB."""
 
 
 @family.check("restarted-article")
