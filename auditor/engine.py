@@ -404,7 +404,12 @@ class Auditor:
                 yield from self._audit_many(batch, collect)
             return
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(jobs, initializer=_start_worker, initargs=(self.config,)) as pool:
+        if context.get_start_method() == "fork":
+            self._warm_up()
+            worker: Auditor | Config = self  # inherited, not pickled: ready before it starts
+        else:
+            worker = self.config
+        with context.Pool(jobs, initializer=_start_worker, initargs=(worker,)) as pool:
             pending: deque[Any] = deque()
             for batch in _batched(records, BATCH_SIZE):
                 pending.append(pool.apply_async(_audit_batch, (batch, collect)))
@@ -412,6 +417,12 @@ class Auditor:
                     yield from pending.popleft().get()
             while pending:
                 yield from pending.popleft().get()
+
+    def _warm_up(self) -> None:
+        """Audit a short English text, so that what the first article of a process loads (the
+        Hyperscan databases from the cache, the syllable table, textstat) is loaded once,
+        here, before the workers are forked, instead of in each of them."""
+        self._audit_many([Article(id="warm-up", text=_WARM_UP_TEXT)], collect=False)
 
     # -- planning ----------------------------------------------------------------------------
 
@@ -546,10 +557,17 @@ def _collect_less() -> tuple[int, int, int]:
 
 _worker: Auditor | None = None
 
+_WARM_UP_TEXT = (
+    "The officials said on Sunday that the decision had been debated for months.\n\n"
+    "It was not clear when the first strikes would take place, and the ministry declined to "
+    "comment on the reports."
+)
 
-def _start_worker(config: Config) -> None:
+
+def _start_worker(auditor: Auditor | Config) -> None:
+    """A worker's Auditor: the parent's, when the worker was forked from it, else a new one."""
     global _worker
-    _worker = Auditor(config)
+    _worker = auditor if isinstance(auditor, Auditor) else Auditor(auditor)
     _collect_less()  # for the worker's life: see fewer_collections
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import multiprocessing
+import os
 import pickle
 import textwrap
 from typing import Any
@@ -39,6 +41,26 @@ def test_output_is_the_same_for_one_and_two_jobs(seeds):
     two = [a.to_dict() for a in Auditor().iter_audits(records, jobs=2)]
     assert len(one) == len(records)
     assert one == two
+
+
+@pytest.mark.skipif(os.name != "posix", reason="workers are forked on POSIX only")
+def test_forked_workers_audit_with_the_parents_auditor(monkeypatch, seeds):
+    """A forked worker starts with the parent's Auditor, loaded by the parent's warm-up,
+    instead of building its own: the counter is shared memory the workers would write to."""
+    records = list(read_directory(seeds)) * 30
+    auditor = Auditor()
+    built = multiprocessing.Value("i", 0)
+    original = Auditor.__init__
+
+    def counted(self, *args, **kwargs):
+        with built.get_lock():
+            built.value += 1
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Auditor, "__init__", counted)
+    two = [a.to_dict() for a in auditor.iter_audits(records, jobs=2)]
+    assert built.value == 0
+    assert two == [a.to_dict() for a in auditor.iter_audits(records, jobs=1)]
 
 
 def test_what_workers_send_back_survives_pickling(seeds):
