@@ -21,7 +21,7 @@ import importlib
 import re
 import sys
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from auditor.memo import Memo
-from auditor.wordchars import ascii_matching, code_points
+from auditor.wordchars import ascii_mask, ascii_translation, code_points
 
 
 @cache
@@ -244,7 +244,7 @@ def english_counts(text: str) -> EnglishCounts:
     )
 
 
-_ASCII_SPACE = np.array([chr(code).isspace() for code in range(128)])
+_ASCII_SPACE = ascii_mask(r"\s")
 
 
 def _split_counts(text: str) -> tuple[int, int]:
@@ -261,13 +261,13 @@ def _split_counts(text: str) -> tuple[int, int]:
 
 
 @cache
-def _punctuation_removal() -> tuple[re.Pattern[str], re.Pattern[str], dict[int, int | None]]:
+def _punctuation_removal() -> tuple[re.Pattern[str], re.Pattern[str], Mapping[int, int | None]]:
     """textstat's two patterns, and the second as a table of the ASCII characters it removes."""
     load_textstat()
     from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
 
     punctuation = r"[^\w\s']"
-    removed = str.maketrans("", "", ascii_matching(punctuation))
+    removed = ascii_translation(punctuation)
     return re.compile(RE_NONCONTRACTION_APOSTROPHE), re.compile(punctuation), removed
 
 

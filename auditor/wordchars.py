@@ -12,6 +12,7 @@ exactly what it means in the patterns these views replaced.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -20,17 +21,34 @@ from auditor.memo import Memo
 ASCII = "".join(map(chr, range(128)))
 
 
-def ascii_matching(pattern: str) -> str:
-    """The ASCII characters that a one-character ``pattern`` matches. Translation tables that
-    stand in for a pattern on ASCII text are built from it, so the two cannot drift apart."""
+# The tables below stand in for a one-character pattern on ASCII text; each is built from the
+# pattern itself, so the two cannot drift apart.
+
+
+def _ascii_matching(pattern: str) -> str:
+    """The ASCII characters that a one-character ``pattern`` matches."""
     compiled = re.compile(pattern)
     return "".join(c for c in ASCII if compiled.fullmatch(c))
 
 
+def ascii_mask(pattern: str) -> np.ndarray:
+    """A boolean per ASCII code: does ``pattern`` match that character."""
+    matched = _ascii_matching(pattern)
+    return np.array([c in matched for c in ASCII])
+
+
+def ascii_translation(pattern: str, replacement: str = "") -> Mapping[int, int | None]:
+    """A ``str.translate`` table that deletes each ASCII character ``pattern`` matches, or
+    turns it into ``replacement`` (one character)."""
+    matched = _ascii_matching(pattern)
+    if replacement:
+        return str.maketrans(matched, replacement * len(matched))
+    return str.maketrans("", "", matched)
+
+
 _WORD_CHARACTER = re.compile(r"\w")
-_ASCII_WORD = np.array([bool(_WORD_CHARACTER.match(c)) for c in ASCII])
-_NON_WORD = ascii_matching(r"\W")
-_ASCII_SPACED = str.maketrans(_NON_WORD, " " * len(_NON_WORD))
+_ASCII_WORD = ascii_mask(r"\w")
+_ASCII_SPACED = ascii_translation(r"\W", " ")
 SEEN_CHARACTERS = 50_000
 """Characters beyond ASCII whose class is kept at hand; past this many the table starts again."""
 _IS_WORD: Memo[int, bool] = Memo(

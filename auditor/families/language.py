@@ -21,7 +21,7 @@ from auditor.family import CheckContext, FamilyModule, Metrics
 from auditor.langdetect_fast import probabilities
 from auditor.model import Finding
 from auditor.packs import Rule
-from auditor.wordchars import ascii_matching
+from auditor.wordchars import ascii_translation
 
 family = FamilyModule("language")
 
@@ -57,9 +57,8 @@ _OTHER_FUNCTION_WORDS = frozenset(
 LOW_ENGLISH_DENSITY = 0.06
 MIN_FAST_PATH_WORDS = 8
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
-_ASCII_NON_LETTERS = str.maketrans("", "", ascii_matching(r"[\W\d_]"))
-_NOT_A_TO_Z = ascii_matching(r"[^a-z]")
-_ASCII_LETTERS_SPACED = str.maketrans(_NOT_A_TO_Z, " " * len(_NOT_A_TO_Z))
+_ASCII_NON_LETTERS = ascii_translation(r"[\W\d_]")
+_ASCII_LETTERS_SPACED = ascii_translation(r"[^a-z]", " ")
 """Every ASCII character but a-z becomes a space, so that ``str.split`` gives the runs of a-z."""
 
 NAMES = {
