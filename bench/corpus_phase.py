@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate_with_copies
+from corpus import generate_with_copies, pool_tag
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -66,8 +66,8 @@ print(f"{elapsed} {peak}", file=sys.stderr)
 
 
 def build(size: int) -> tuple[Path, list[dict[str, str]]]:
-    corpus = OUT / f"copies-{size}.jsonl"
-    truth_path = OUT / f"copies-{size}.truth.json"
+    corpus = OUT / f"copies-{size}-{pool_tag()}.jsonl"
+    truth_path = corpus.with_suffix(".truth.json")
     if not corpus.exists() or not truth_path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
         articles, copies = generate_with_copies(size)

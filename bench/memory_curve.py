@@ -1,6 +1,8 @@
 """Resident memory of the article phase as the number of audited articles grows.
 
-    python bench/memory_curve.py bench/out/generated-1000000.jsonl [--jobs 2] [--every 10]
+    python bench/memory_curve.py bench/out/generated-1000000-<pool>.jsonl [--jobs 2] [--every 10]
+
+(the file bench/scaling.py writes; ``<pool>`` is the sentence pool's digest, bench/corpus.py)
 
 Runs the real CLI on a JSONL corpus (the corpus phase's rules ignored, output JSONL to a file)
 and samples, every few seconds, how many audits have been written and the resident set of the

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import write_jsonl
+from corpus import pool_tag, write_jsonl
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -37,7 +37,7 @@ print(f"{elapsed} {self_kb} {children_kb}", file=sys.stderr)
 
 def generated_corpus(count: int) -> Path:
     """The JSONL file of ``count`` generated articles, written on first use."""
-    path = OUT / f"generated-{count}.jsonl"
+    path = OUT / f"generated-{count}-{pool_tag()}.jsonl"
     if not path.exists():
         OUT.mkdir(exist_ok=True)
         started = time.perf_counter()
