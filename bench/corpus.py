@@ -83,6 +83,8 @@ def pool_tag() -> str:
 
 
 def _english(text: str) -> bool:
+    """langdetect's verdict on the whole text, not the auditor's: what the benchmark measures
+    must not choose the text it is measured on."""
     from langdetect import DetectorFactory, detect
 
     DetectorFactory.seed = 0
