@@ -105,9 +105,12 @@ def near_repeats(context: CheckContext, rule: Rule) -> Iterator[Finding]:
             )
 
 
-_CHARACTER_CLASS = np.full(256, 27, dtype=np.intp)
-_CHARACTER_CLASS[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz ", dtype=np.uint8)] = np.arange(27)
-_CHARACTER_CLASS[ord("\n")] = 28
+_COUNTED = b"abcdefghijklmnopqrstuvwxyz "
+_OTHER = len(_COUNTED)
+_SEPARATOR = _OTHER + 1
+_CHARACTER_CLASS = np.full(256, _OTHER, dtype=np.intp)
+_CHARACTER_CLASS[np.frombuffer(_COUNTED, dtype=np.uint8)] = np.arange(len(_COUNTED))
+_CHARACTER_CLASS[ord("\n")] = _SEPARATOR
 """The class of a line form's character (code points past 255 count as 255): a-z, the space,
 everything else, and the separator of two line forms."""
 
@@ -132,8 +135,10 @@ def _may_be_similar(texts: list[str], cutoff: float) -> Iterator[tuple[int, int]
         return
     joined = "\n".join(texts)  # the line forms are tokens and spaces: no line breaks
     classes = _CHARACTER_CLASS[np.minimum(code_points(joined), 255)]
-    lines = np.cumsum(classes == 28)
-    counts = np.bincount(lines * 29 + classes, minlength=count * 29).reshape(count, 29)[:, :28]
+    lines = np.cumsum(classes == _SEPARATOR)
+    width = _SEPARATOR + 1
+    counts = np.bincount(lines * width + classes, minlength=count * width)
+    counts = counts.reshape(count, width)[:, :_SEPARATOR]  # the separators are not counted
     lengths = np.fromiter(map(len, texts), dtype=np.intp, count=count)
     for top in range(0, count, _ROWS_AT_ONCE):
         rows, columns = slice(top, top + _ROWS_AT_ONCE), slice(0, top + _ROWS_AT_ONCE)
@@ -147,14 +152,14 @@ def _may_be_similar(texts: list[str], cutoff: float) -> Iterator[tuple[int, int]
 def restarted(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     """A later short line that carries most of the headline's content words."""
     doc = context.doc
-    lines, tokens = doc.filled_lines[:MAX_UNITS], doc.filled_line_tokens
-    if len(lines) < 3 or lines[0][1] > 20:
+    units = list(_units(doc))
+    if len(units) < 3 or units[0][0][1] > 20:
         return
-    headline = _content_words(tokens[0])
+    headline = _content_words(units[0][1])
     if len(headline) < 3:
         return
     min_overlap = float(rule.option("min_overlap", 0.7))
-    for (unit, words), line_tokens in zip(lines[2:], tokens[2:], strict=False):
+    for (unit, words), line_tokens in units[2:]:
         if words > 25:
             continue
         shared = len(headline & _content_words(line_tokens)) / len(headline)
