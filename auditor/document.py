@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import bisect
 import re
-import zlib
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property
 
 import numpy as np
 
 from auditor.matching import fold
-from auditor.memo import Memo
-from auditor.wordchars import run_bounds, spaced, word_bounds
+from auditor.runhash import slice_hashes
+from auditor.wordchars import code_points, run_bounds, spaced, word_bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +55,6 @@ _ABBREVIATIONS = frozenset(
 _TOKEN_BACKWARDS = re.compile(r"[\w.]+")
 _QUOTE_MARK = re.compile(r"[“”\"«»\n]")
 _CLOSING = {"“": "”", "«": "»", '"': '"'}
-_ENCODE = partial(str.encode, encoding="utf-8", errors="surrogatepass")
-SEEN_TOKENS = 50_000
-"""Tokens whose hashes are kept at hand; past this many the table starts again."""
-_TOKEN_HASH: Memo[str, int] = Memo(lambda token: zlib.crc32(_ENCODE(token)), SEEN_TOKENS)
 
 
 class Document:
@@ -210,8 +205,12 @@ class Document:
         return spaced(self.folded).split()
 
     @cached_property
+    def _folded_codes(self) -> np.ndarray:
+        return code_points(self.folded)
+
+    @cached_property
     def _token_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        return run_bounds(self.folded)
+        return run_bounds(self._folded_codes)
 
     @cached_property
     def token_spans(self) -> list[tuple[int, int]]:
@@ -226,14 +225,16 @@ class Document:
 
     @cached_property
     def token_hashes(self) -> np.ndarray:
-        """CRC-32 of each run of word characters, case-folded ("open-air" is two tokens).
+        """A 32-bit hash of each of ``tokens`` (:func:`auditor.runhash.string_hash`), as
+        uint64 so that shingles combine them without overflow checks.
 
         Stable across processes and runs (unlike ``hash()``), so signatures computed in
         workers and saved in indexes agree; shared by the duplication and provenance checks.
-        Remembered per token (:mod:`auditor.memo`): a quarter of the cost of hashing each.
+        Computed from the folded text's code points for all tokens at once, without making
+        the token strings.
         """
-        tokens = self.tokens
-        return np.fromiter(map(_TOKEN_HASH.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+        starts, ends = self._token_bounds
+        return slice_hashes(self._folded_codes, starts, ends)
 
     @cached_property
     def word_starts(self) -> list[int]:

@@ -98,9 +98,10 @@ def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def run_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends of the runs of word characters (the matches of ``\\w+``)."""
-    edges = np.flatnonzero(np.diff(word_characters(code_points(text)), prepend=False, append=False))
+def run_bounds(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the runs of word characters (the matches of ``\\w+``) in a text's
+    code points."""
+    edges = np.flatnonzero(np.diff(word_characters(codes), prepend=False, append=False))
     return edges[0::2], edges[1::2]
 
 

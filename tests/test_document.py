@@ -76,20 +76,12 @@ def test_empty_document_has_no_views():
     assert doc.line_col(0) == (1, 1)
 
 
-def test_token_hashes_are_the_crc32_of_each_token_even_when_the_table_starts_again(
-    monkeypatch, seed_text
-):
-    import zlib
+def test_token_hashes_are_the_string_hash_of_each_token(seed_text):
+    from auditor.runhash import string_hash
 
-    from auditor import document
-
-    monkeypatch.setattr(document._TOKEN_HASH, "limit", 7)
-    document._TOKEN_HASH.clear()
-    for text in (seed_text("003"), "Kyiv’s war \ud800lone surrogate, KYIV war again"):
+    for text in (seed_text("003"), "Kyiv’s war \ud800lone surrogate, KYIV war again", ""):
         doc = Document(text)
-        expected = [zlib.crc32(t.encode("utf-8", "surrogatepass")) for t in doc.tokens]
-        assert doc.token_hashes.tolist() == expected
-        assert len(document._TOKEN_HASH) <= 7
+        assert doc.token_hashes.tolist() == [string_hash(t) for t in doc.tokens]
 
 
 def test_a_memo_computes_each_key_once_until_it_starts_again():

@@ -57,3 +57,13 @@ def test_the_cli_keeps_the_index_between_runs(cli, tmp_path):
     (index / "meta.json").write_text("{broken")
     code, _, err = cli("audit", str(day2), "--index", str(index))
     assert code == 2 and "unreadable index metadata" in err
+
+
+def test_an_index_of_an_earlier_version_is_refused(tmp_path):
+    index = tmp_path / "index"
+    run(index, article("origin", STORY))
+    meta = json.loads((index / "meta.json").read_text())
+    assert meta["version"] == store.VERSION
+    (index / "meta.json").write_text(json.dumps({**meta, "version": store.VERSION - 1}))
+    with pytest.raises(store.IndexFormatError, match=f"index of version {store.VERSION}"):
+        run(index, article("copy", STORY))

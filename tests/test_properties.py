@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import auditor
 from auditor.clean import strip_boilerplate
 from auditor.document import Document
+from auditor.runhash import string_hash
 
 NEWSY = st.lists(
     st.sampled_from(
@@ -73,6 +74,13 @@ def test_tokens_and_their_spans_are_the_runs_of_word_characters(text):
     matches = list(re.finditer(r"\w+", doc.folded))
     assert doc.tokens == [m.group() for m in matches]
     assert doc.token_spans == [m.span() for m in matches]
+
+
+@SETTINGS
+@given(st.one_of(TEXT, WORDY))
+def test_token_hashes_are_each_tokens_own_hash(text):
+    doc = Document(text)
+    assert doc.token_hashes.tolist() == [string_hash(token) for token in doc.tokens]
 
 
 @SETTINGS

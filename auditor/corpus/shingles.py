@@ -2,7 +2,8 @@
 
 Hashes must not depend on the process (Python's ``hash`` of a string does, per interpreter
 run), because signatures are computed in worker processes and saved in indexes that later runs
-extend. CRC-32 of each lower-cased word is stable, fast, and 32 bits is all MinHash needs.
+extend. The token hashes (:mod:`auditor.runhash`) depend only on each token's characters, and
+32 bits is all MinHash needs.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ from auditor.corpus.shingles import NUM_PERM, SHINGLE
 from auditor.readers import InputError
 
 FORMAT = "article-auditor/index"
-VERSION = 1
+VERSION = 2
+"""2: token hashes became polynomial (auditor.runhash), so signatures saved by 1 no longer match."""
 
 
 class IndexFormatError(InputError):
