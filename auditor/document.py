@@ -166,11 +166,14 @@ class Document:
         return counts
 
     @cached_property
-    def filled_line_tokens(self) -> list[list[str]]:
-        """The ``tokens`` of each of ``filled_lines``: duplication compares lines by them."""
-        tokens = self.tokens
-        ranges = self.token_ranges([line for line, _ in self.filled_lines])
-        return [tokens[first:last] for first, last in ranges]
+    def filled_line_forms(self) -> list[str]:
+        """Each of ``filled_lines`` as its ``tokens`` joined by single spaces: the form in
+        which duplication compares lines. Cut from the spaced folded text line by line, so the
+        article's token strings are never all made."""
+        spaced_text = self._spaced
+        return [
+            " ".join(spaced_text[line.start : line.end].split()) for line, _ in self.filled_lines
+        ]
 
     @cached_property
     def quote_spans(self) -> list[tuple[int, int]]:
@@ -202,7 +205,12 @@ class Document:
     def tokens(self) -> list[str]:
         """Runs of word characters of the folded text: the units of hashing and alignment,
         finer than ``words`` ("open-air" is two), so a swap inside a compound is one token."""
-        return spaced(self.folded).split()
+        return self._spaced.split()
+
+    @cached_property
+    def _spaced(self) -> str:
+        """The folded text with every character but word characters a space."""
+        return spaced(self.folded)
 
     @cached_property
     def _folded_codes(self) -> np.ndarray:

@@ -101,11 +101,11 @@ def test_sentences_split_the_text_at_ends_and_line_breaks_only(text):
 
 @SETTINGS
 @given(st.one_of(TEXT, WORDY, st.text(alphabet="ab é\n\n-", max_size=80)))
-def test_each_filled_lines_tokens_are_its_runs_of_word_characters(text):
+def test_each_filled_lines_form_is_its_runs_of_word_characters(text):
     doc = Document(text)
     lines = [line for line, _ in doc.filled_lines]
-    expected = [re.findall(r"\w+", doc.folded[line.start : line.end]) for line in lines]
-    assert doc.filled_line_tokens == expected
+    expected = [" ".join(re.findall(r"\w+", doc.folded[line.start : line.end])) for line in lines]
+    assert doc.filled_line_forms == expected
 
 
 HTML_PARTS = [

@@ -61,10 +61,10 @@ def duplicate_ngram_share(hashes: np.ndarray, size: int) -> float:
     return np.count_nonzero(np.cumsum(covered[:total])) / total
 
 
-def _units(doc: Document) -> Iterator[tuple[tuple[Span, int], list[str]]]:
-    """The first ``MAX_UNITS`` non-blank lines, with their word counts, and their tokens (the
-    lower-cased runs of word characters lines are compared by)."""
-    return zip(doc.filled_lines[:MAX_UNITS], doc.filled_line_tokens, strict=False)
+def _units(doc: Document) -> Iterator[tuple[tuple[Span, int], str]]:
+    """The first ``MAX_UNITS`` non-blank lines, with their word counts, and their forms (the
+    lower-cased runs of word characters, joined by spaces, that lines are compared by)."""
+    return zip(doc.filled_lines[:MAX_UNITS], doc.filled_line_forms, strict=False)
 
 
 @family.check("repeated-paragraph")
@@ -72,10 +72,9 @@ def repeated_paragraphs(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     doc = context.doc
     min_words = int(rule.option("min_words", 8))
     first_seen: dict[str, int] = {}
-    for (unit, words), tokens in _units(doc):
+    for (unit, words), key in _units(doc):
         if words < min_words:
             continue
-        key = " ".join(tokens)
         if key in first_seen:
             yield context.finding(rule, *unit.trimmed(), first_line=first_seen[key])
         else:
@@ -87,9 +86,9 @@ def near_repeats(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     doc = context.doc
     min_words = int(rule.option("min_words", 15))
     cutoff = 100 * float(rule.option("min_similarity", 0.85))
-    long_units = [(unit, tokens) for (unit, words), tokens in _units(doc) if words >= min_words]
+    long_units = [(unit, form) for (unit, words), form in _units(doc) if words >= min_words]
     units = [unit for unit, _ in long_units]
-    texts = [" ".join(tokens) for _, tokens in long_units]
+    texts = [form for _, form in long_units]
     reported = -1
     for later, earlier in _may_be_similar(texts, cutoff):
         if later == reported or texts[later] == texts[earlier]:
@@ -159,14 +158,14 @@ def restarted(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     if len(headline) < 3:
         return
     min_overlap = float(rule.option("min_overlap", 0.7))
-    for (unit, words), line_tokens in units[2:]:
+    for (unit, words), form in units[2:]:
         if words > 25:
             continue
-        shared = len(headline & _content_words(line_tokens)) / len(headline)
+        shared = len(headline & _content_words(form)) / len(headline)
         if shared >= min_overlap:
             yield context.finding(rule, *unit.trimmed(), overlap=shared)
             return
 
 
-def _content_words(tokens: list[str]) -> set[str]:
-    return set(tokens) - _STOPWORDS
+def _content_words(form: str) -> set[str]:
+    return set(form.split()) - _STOPWORDS
