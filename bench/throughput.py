@@ -32,6 +32,7 @@ elapsed = time.perf_counter() - started
 self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(f"{elapsed} {self_kb} {children_kb}", file=sys.stderr)
+sys.exit(code)  # a run that failed is not measured
 """
 
 
