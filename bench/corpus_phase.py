@@ -34,11 +34,12 @@ OURS = """
 import resource, sys, time
 from auditor.cli import main
 started = time.perf_counter()
-main(sys.argv[1:])
+code = main(sys.argv[1:])
 elapsed = time.perf_counter() - started
 peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(f"{elapsed} {peak}", file=sys.stderr)
+sys.exit(code)  # a run that failed is not measured
 """
 
 REFERENCE = """
