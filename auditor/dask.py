@@ -95,12 +95,12 @@ def _audits(
         keys = states.map_partitions(_band_rows, config, meta=_BAND_META)
         pairs = keys.shuffle("key").map_partitions(_bucket_pairs, meta=_PAIR_META).compute()
         rows = states.compute().sort_values("position")
-    candidates = sorted({(int(a), int(b)) for a, b in zip(pairs["a"], pairs["b"], strict=True)})
+    candidates = banding.unique_pairs(pairs[["a", "b"]].to_numpy(dtype=np.int64))
 
     def configure(checks: Mapping[str, CorpusCheck]) -> None:
         check = checks.get(PROVENANCE)
         if check is not None:
-            check.pair_source = lambda: iter(candidates)  # type: ignore[attr-defined]
+            check.pair_source = lambda: candidates  # type: ignore[attr-defined]
 
     return list(Auditor(config).complete(_decoded(rows), configure=configure))
 
@@ -213,20 +213,9 @@ def _band_rows(part: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 def _bucket_pairs(part: pd.DataFrame) -> pd.DataFrame:
     """Candidate pairs inside each band key of this shuffled partition (as local banding)."""
-    firsts, seconds = [], []
-    for _, members in part.groupby("key")["position"]:
-        ordered = np.sort(members.to_numpy())
-        if len(ordered) < 2:
-            continue
-        if len(ordered) > banding.MAX_BUCKET:
-            firsts += [int(ordered[0])] * (len(ordered) - 1)
-            seconds += ordered[1:].tolist()
-        else:
-            for i, a in enumerate(ordered):
-                for b in ordered[i + 1 :]:
-                    firsts.append(int(a))
-                    seconds.append(int(b))
-    return pd.DataFrame({"a": firsts, "b": seconds}, dtype="int64")
+    keys = part["key"].to_numpy(dtype=np.uint64)
+    pairs = banding.bucket_pairs(keys, part["position"].to_numpy(dtype=np.int64))
+    return pd.DataFrame({"a": pairs[:, 0], "b": pairs[:, 1]}, dtype="int64")
 
 
 def _decoded(rows: pd.DataFrame) -> Iterator[ArticleState]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -82,7 +82,7 @@ class Provenance:
         self.bands, self.rows = banding.parameters(threshold, NUM_PERM)
         self.min_estimate = float(anchor.option("min_estimated_jaccard", 0.6 * threshold))
         self.signatures: list[np.ndarray] = []
-        self.pair_source: Callable[[], Iterable[tuple[int, int]]] | None = None
+        self.pair_source: Callable[[], np.ndarray] | None = None
         """Where candidate pairs come from instead of banding here (a Dask shuffle on band
         keys); indices are the order of ``add``."""
         self.spool = TextSpool()
@@ -195,7 +195,7 @@ class Provenance:
         signatures = np.stack(self.signatures)
         if self.pair_source is None:
             keys = np.stack([banding.band_keys(s, self.bands, self.rows) for s in signatures])
-            raw: Iterable[tuple[int, int]] = banding.candidate_pairs(keys)
+            raw = banding.candidate_pairs(keys)
         else:
             raw = self.pair_source()
         eligible = np.array(
@@ -204,12 +204,10 @@ class Provenance:
                 for i, state in enumerate(self.states)
             ]
         )
-        pairs = np.array(
-            sorted({p for p in raw if eligible[p[0]] and eligible[p[1]]}),
-            dtype=np.int64,
-        ).reshape(-1, 2)
+        pairs = raw[eligible[raw[:, 0]] & eligible[raw[:, 1]]]
         estimate = banding.estimated_jaccard(signatures, pairs)
-        return pairs[estimate >= self.min_estimate]
+        kept: np.ndarray = pairs[estimate >= self.min_estimate]
+        return kept
 
     def _verify(self) -> dict[tuple[int, int], Overlap]:
         verified = {}
