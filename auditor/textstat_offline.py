@@ -27,10 +27,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-import numpy as np
-
 from auditor.memo import Memo
-from auditor.wordchars import ascii_mask, ascii_translation, code_points
+from auditor.wordchars import ascii_mask, ascii_translation
 
 
 @cache
@@ -244,20 +242,19 @@ def english_counts(text: str) -> EnglishCounts:
     )
 
 
-_ASCII_SPACE = ascii_mask(r"\s")
+_SPACE_MARKS = bytes(ord(" ") if space else ord("x") for space in ascii_mask(r"\s")) + bytes(128)
+"""A ``bytes.translate`` table for ASCII text: white space becomes a space, the rest an "x"."""
 
 
 def _split_counts(text: str) -> tuple[int, int]:
     """How many tokens ``text.split()`` gives and how many characters they hold, counted on
-    a mask of white space where the text is ASCII instead of making every token."""
+    the text's marks of white space where it is ASCII instead of making every token: a token
+    starts at each " x" and at an "x" opening the text."""
     if not text.isascii():
         tokens = text.split()
         return len(tokens), sum(map(len, tokens))
-    if not text:
-        return 0, 0
-    space = _ASCII_SPACE[code_points(text)]
-    starts = int(np.count_nonzero(space[:-1] > space[1:])) + (not space[0])
-    return starts, len(text) - int(np.count_nonzero(space))
+    marks = text.encode("ascii").translate(_SPACE_MARKS)
+    return marks.count(b" x") + marks.startswith(b"x"), len(marks) - marks.count(b" ")
 
 
 @cache

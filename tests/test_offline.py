@@ -149,6 +149,15 @@ def test_the_fast_sentence_counter_agrees_on_odd_text(text):
     assert count_sentences(text) == textstat_original("count_sentences")(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1 .\t\n\r\x0b\x0c\x1c\x1f\x85\u2003é", max_size=40))
+def test_token_counts_are_those_of_str_split(text):
+    from auditor.textstat_offline import _split_counts
+
+    tokens = text.split()
+    assert _split_counts(text) == (len(tokens), sum(map(len, tokens)))
+
+
 def formulas_both_ways(text: str) -> list[tuple[float, float]]:
     """Each English formula from the counts taken once, and from textstat itself."""
     from auditor.families import readability

@@ -16,7 +16,6 @@ from auditor.document import Document, Span
 from auditor.family import CheckContext, FamilyModule, Metrics
 from auditor.model import Finding
 from auditor.packs import Rule
-from auditor.wordchars import code_points
 
 family = FamilyModule("duplication")
 
@@ -105,13 +104,12 @@ def near_repeats(context: CheckContext, rule: Rule) -> Iterator[Finding]:
 
 
 _COUNTED = b"abcdefghijklmnopqrstuvwxyz "
-_OTHER = len(_COUNTED)
-_SEPARATOR = _OTHER + 1
-_CHARACTER_CLASS = np.full(256, _OTHER, dtype=np.intp)
-_CHARACTER_CLASS[np.frombuffer(_COUNTED, dtype=np.uint8)] = np.arange(len(_COUNTED))
-_CHARACTER_CLASS[ord("\n")] = _SEPARATOR
-"""The class of a line form's character (code points past 255 count as 255): a-z, the space,
-everything else, and the separator of two line forms."""
+_CLASSES = len(_COUNTED) + 1
+_CLASS_OF_BYTE = bytes(
+    _COUNTED.index(byte) if byte in _COUNTED else _CLASSES - 1 for byte in range(256)
+)
+"""A ``bytes.translate`` table: the class of a line form's character once encoded in Latin-1
+(characters beyond it become "?"): its place in ``_COUNTED``, or the last class for the rest."""
 
 
 _ROWS_AT_ONCE = 16
@@ -132,13 +130,13 @@ def _may_be_similar(texts: list[str], cutoff: float) -> Iterator[tuple[int, int]
     count = len(texts)
     if count < 2:
         return
-    joined = "\n".join(texts)  # the line forms are tokens and spaces: no line breaks
-    classes = _CHARACTER_CLASS[np.minimum(code_points(joined), 255)]
-    lines = np.cumsum(classes == _SEPARATOR)
-    width = _SEPARATOR + 1
-    counts = np.bincount(lines * width + classes, minlength=count * width)
-    counts = counts.reshape(count, width)[:, :_SEPARATOR]  # the separators are not counted
+    classes = np.frombuffer(
+        "".join(texts).encode("latin-1", "replace").translate(_CLASS_OF_BYTE), dtype=np.uint8
+    )
     lengths = np.fromiter(map(len, texts), dtype=np.intp, count=count)
+    lines = np.repeat(np.arange(count), lengths)
+    counts = np.bincount(lines * _CLASSES + classes, minlength=count * _CLASSES)
+    counts = counts.reshape(count, _CLASSES)
     for top in range(0, count, _ROWS_AT_ONCE):
         rows, columns = slice(top, top + _ROWS_AT_ONCE), slice(0, top + _ROWS_AT_ONCE)
         shared = np.minimum(counts[rows, None, :], counts[None, columns, :]).sum(axis=2)
