@@ -1,11 +1,11 @@
 """Stable 32-bit hashes of slices of a text, all computed in a few array operations.
 
 Duplication and provenance compare articles by the hashes of their tokens. Hashing each token
-with ``zlib.crc32`` costs a Python call per token (a fifth of a millisecond for a 5 KB
-article, a memo included). A polynomial hash needs no call per token: with prefix sums of the
-code points weighted by powers of the base, the hash of any slice is two lookups, a subtraction
-and a multiplication, done for all tokens at once by numpy, whose unsigned integers wrap modulo
-2**64 as the hash needs.
+with ``zlib.crc32`` costs a Python call per token (0.1-0.2 ms for a 5 KB article, even with
+the hashes of tokens already seen kept in a table). A polynomial hash needs no call per token:
+with prefix sums of the code points weighted by powers of the base, the hash of any slice is
+two lookups, a subtraction and a multiplication, done for all tokens at once by numpy, whose
+unsigned integers wrap modulo 2**64 as the hash needs.
 
 The hash of a slice depends on its characters only, not on where it lies, so a token has the
 same hash in every text and in every process (unlike ``hash()``), and :func:`string_hash` gives

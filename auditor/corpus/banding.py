@@ -48,6 +48,9 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys + np.arange(bands, dtype=np.uint64)  # the same run in two bands differs
 
 
+_EMPTY = np.zeros((0, 2), dtype=np.int64)
+
+
 def candidate_pairs(keys: np.ndarray) -> np.ndarray:
     """Pairs (i < j) of rows of ``keys`` (articles x bands) that share a key in some band,
     once each, sorted: an array of two columns."""
@@ -57,9 +60,6 @@ def candidate_pairs(keys: np.ndarray) -> np.ndarray:
             [_EMPTY, *(bucket_pairs(keys[:, band], positions) for band in range(keys.shape[1]))]
         )
     )
-
-
-_EMPTY = np.zeros((0, 2), dtype=np.int64)
 
 
 def bucket_pairs(keys: np.ndarray, positions: np.ndarray) -> np.ndarray:
