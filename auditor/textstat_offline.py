@@ -28,7 +28,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from auditor.memo import Memo
-from auditor.wordchars import ascii_mask, ascii_translation
+from auditor.wordchars import ascii_marks, ascii_translation
 
 
 @cache
@@ -242,8 +242,8 @@ def english_counts(text: str) -> EnglishCounts:
     )
 
 
-_SPACE_MARKS = bytes(ord(" ") if space else ord("x") for space in ascii_mask(r"\s")) + bytes(128)
-"""A ``bytes.translate`` table for ASCII text: white space becomes a space, the rest an "x"."""
+_SPACE_MARKS = ascii_marks(r"\s", b" ", b"x")
+"""For ASCII text: white space becomes a space, the rest an "x"."""
 
 
 def _split_counts(text: str) -> tuple[int, int]:

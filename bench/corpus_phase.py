@@ -27,20 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate_with_copies, pool_tag
-
-OUT = Path(__file__).resolve().parent / "out"
-
-OURS = """
-import resource, sys, time
-from auditor.cli import main
-started = time.perf_counter()
-code = main(sys.argv[1:])
-elapsed = time.perf_counter() - started
-peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(f"{elapsed} {peak}", file=sys.stderr)
-sys.exit(code)  # a run that failed is not measured
-"""
+from throughput import OUT, RUN
 
 REFERENCE = """
 import json, re, resource, sys, time
@@ -81,17 +68,19 @@ def build(size: int) -> tuple[Path, list[dict[str, str]]]:
 
 
 def run(script: str, *args: str) -> tuple[float, float]:
+    """Seconds and peak RSS in MB (of the process or, if larger, of its largest child), from
+    the last line the script prints: the elapsed time and then one or more peaks in KB."""
     done = subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
     )
-    elapsed, peak_kb = done.stderr.strip().splitlines()[-1].split()
-    return float(elapsed), int(peak_kb) / 1024
+    elapsed, *peaks_kb = done.stderr.strip().splitlines()[-1].split()
+    return float(elapsed), max(map(int, peaks_kb)) / 1024
 
 
 def ours(corpus: Path, jobs: int, truth: list[dict[str, str]]) -> dict[str, float]:
     output = corpus.with_suffix(".audited.jsonl")
     seconds, peak = run(
-        OURS,
+        RUN,
         "audit",
         str(corpus),
         "--select",
