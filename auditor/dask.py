@@ -7,7 +7,7 @@ Three steps:
 
 1. **Article phase, per partition, on the workers**: each partition's rows become records and
    run through the same engine (`Auditor.article_phase`), which returns each article's audit and
-   the compact corpus state (signatures, token hashes, compressed text).
+   the compact corpus state (signatures, compressed text).
 2. **Near-duplicate banding as a shuffle**: every article's MinHash band keys become rows
    (key, position) of a Dask DataFrame, grouped by key across the cluster; each group of two or
    more articles yields candidate pairs. Copies in different partitions meet in their band's

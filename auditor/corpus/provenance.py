@@ -2,9 +2,10 @@
 
 Per article (in the workers): word hashes, 3-gram shingles, a MinHash signature, and the text
 compressed for the spool. In the main process: LSH banding (datasketch) proposes candidate
-pairs, rapidfuzz verifies each on the word sequences, union-find forms clusters, and inside
-each cluster the origin is chosen (earliest published, else the one the others credit, else the
-one whose words the others carry most) and every copy is aligned to it.
+pairs, rapidfuzz verifies each on the word sequences (hashed again from the spooled texts),
+union-find forms clusters, and inside each cluster the origin is chosen (earliest published,
+else the one the others credit, else the one whose words the others carry most) and every
+copy is aligned to it.
 
 The rules bound to this check come from several packs: DUP near-copy findings, SPN aligned
 substitutions (the origin's words become suggestions), BPL copy insertions (lines that only
@@ -56,8 +57,6 @@ class CopyState(Pickled):
     words: int
     signature: bytes
     text: bytes
-    hashes: bytes = b""
-    """The alignment tokens' hashes (uint32): verification reads these, not the text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +111,6 @@ class Provenance:
             words=len(hashes),
             signature=signature(shingle_hashes(hashes)).tobytes(),
             text=compress(doc.text),
-            hashes=hashes.astype(np.uint32).tobytes(),
         )
 
     def _load_index(self, folder: Path) -> None:
@@ -419,12 +417,9 @@ class Provenance:
         return Document(self.spool.read(str(index)))
 
     def _token_hashes(self, index: int) -> list[int]:
-        stored = self.states[index].hashes
-        if stored:
-            array = np.frombuffer(stored, dtype=np.uint32)
-        else:  # an entry loaded from a saved index: hash its text again
-            array = self._document(index).token_hashes
-        hashes: list[int] = array.tolist()
+        """Hashed again from the spooled text: only articles in a candidate pair need them,
+        and keeping every article's (4 bytes a token) was most of the phase's memory."""
+        hashes: list[int] = self._document(index).token_hashes.tolist()
         return hashes
 
 
