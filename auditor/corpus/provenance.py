@@ -1,11 +1,11 @@
 """Near-duplicates across the batch and who copied whom: one corpus check, shared by families.
 
 Per article (in the workers): word hashes, 3-gram shingles, a MinHash signature, and the text
-compressed for the spool. In the main process: LSH banding (datasketch) proposes candidate
-pairs, rapidfuzz verifies each on the word sequences (hashed again from the spooled texts),
-union-find forms clusters, and inside each cluster the origin is chosen (earliest published,
-else the one the others credit, else the one whose words the others carry most) and every
-copy is aligned to it.
+compressed for the spool. In the main process: LSH banding proposes candidate pairs,
+rapidfuzz verifies each on the word sequences (hashed again from the spooled texts), union-find
+forms clusters, and inside each cluster the origin is chosen (earliest published, else the one
+the others credit, else the one whose words the others carry most) and every copy is aligned
+to it.
 
 The rules bound to this check come from several packs: DUP near-copy findings, SPN aligned
 substitutions (the origin's words become suggestions), BPL copy insertions (lines that only
