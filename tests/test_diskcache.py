@@ -57,3 +57,33 @@ def test_an_unwritable_folder_loses_nothing_but_time(tmp_path, monkeypatch):
     diskcache.store("automaton", b"key", b"payload")  # no error
     assert diskcache.load("automaton", b"key") is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_remembered_value_is_built_once_and_read_back_equal(folder):
+    builds = []
+
+    def build() -> dict[str, object]:
+        builds.append(1)
+        return {"said": 1, "officials": [4, "x"], "nested": {"ok": (1.5, None, True)}}
+
+    first = diskcache.remembered("table", b"key", build)
+    again = diskcache.remembered("table", b"key", build)
+    assert again == first and again is not first
+    assert len(builds) == 1
+    assert diskcache.remembered("table", b"other key", build) == first
+    assert len(builds) == 2
+
+
+def test_a_value_marshal_cannot_keep_is_built_every_time(folder):
+    from datetime import date
+
+    builds = []
+
+    def build() -> dict[str, object]:
+        builds.append(1)
+        return {"published": date(2024, 11, 17)}
+
+    assert diskcache.remembered("table", b"key", build) == {"published": date(2024, 11, 17)}
+    assert diskcache.remembered("table", b"key", build) == {"published": date(2024, 11, 17)}
+    assert len(builds) == 2
+    assert not folder.exists() or not any(folder.iterdir())
