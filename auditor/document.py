@@ -52,7 +52,23 @@ _ABBREVIATIONS = frozenset(
     apr jun jul aug sep sept oct nov dec inc ltd corp co no vs etc al approx fig est dept
     univ mt ft e.g i.e u.s u.k u.n u.s.a a.m p.m""".split()
 )
-_TOKEN_BACKWARDS = re.compile(r"[\w.]+")
+
+
+def _after_token(tokens: list[str]) -> re.Pattern[str]:
+    """A pattern for the periods that close a run of word characters and periods equal to
+    one of ``tokens``. It opens with the period, so ``re`` jumps from period to period, and
+    reads the token in lookbehinds, one per token length (each must have a fixed width)."""
+    by_length: dict[int, list[str]] = {}
+    for token in sorted(tokens):
+        by_length.setdefault(len(token), []).append(re.escape(token))
+    behind = [rf"(?<=(?<![\w.])(?:{'|'.join(same)})\.)" for same in by_length.values()]
+    return re.compile(rf"\.(?:{'|'.join(behind)})")
+
+
+_ABBREVIATION_PERIOD = _after_token(list(_ABBREVIATIONS))
+"""Read in the folded text: a token is an abbreviation whatever its case."""
+_INITIAL_PERIOD = re.compile(r"\.(?<=(?<![\w.])[^\W\d_]\.)")
+"""Periods after a single letter; an initial when it is a capital."""
 _QUOTE_MARK = re.compile(r"[“”\"«»\n]")
 _CLOSING = {"“": "”", "«": "»", '"': '"'}
 
@@ -108,12 +124,12 @@ class Document:
     def sentences(self) -> list[Span]:
         """Sentences, split at terminal punctuation and line breaks, not after abbreviations."""
         text = self.text
-        backwards = text[::-1]
+        abbreviated = _abbreviation_periods(text, self.folded)
         spans: list[Span] = []
         start = 0
         for match in _SENTENCE_END.finditer(text):
             end = match.end()
-            if _ends_with_abbreviation(text, backwards, start, match.start()):
+            if match.start() in abbreviated:
                 continue
             _append_stripped(spans, text, start, end)
             start = end
@@ -267,21 +283,15 @@ def _append_stripped(spans: list[Span], text: str, start: int, end: int) -> None
         spans.append(Span(start, end, text[start:end]))
 
 
-def _ends_with_abbreviation(text: str, backwards: str, sentence_start: int, punct: int) -> bool:
-    """True when the period at ``punct`` closes an abbreviation ("U.S.", "Mr.") or an initial.
+def _abbreviation_periods(text: str, folded: str) -> set[int]:
+    """Offsets of the periods that close an abbreviation ("U.S.", "Mr.") or an initial ("John
+    F. Kennedy", but not a one-letter word ending a sentence), found in two passes over the
+    article's periods instead of a check at each sentence end.
 
-    The token before the period is read in the reversed text (``backwards``), where it is a
-    match at a known position instead of a search that tries every start in the window."""
-    if text[punct] != ".":
-        return False
-    n = len(text)
-    first = max(sentence_start, punct - 12)
-    run = _TOKEN_BACKWARDS.match(backwards, n - 1 - punct, n - first)
-    assert run is not None  # the period itself matches
-    token = run.group()[::-1].lower().rstrip(".")
-    if token in _ABBREVIATIONS:
-        # "U.S." ends a sentence when a capitalised sentence start follows and the token is the
-        # country; we cannot tell, and splitting inside "the U.S. Army" is the worse error.
-        return True
-    # A single capital initial ("John F. Kennedy"), but not a one-letter word ending a sentence.
-    return len(token) == 1 and token.isalpha() and text[punct - 1].isupper()
+    "U.S." ends a sentence when a capitalised sentence start follows and the token is the
+    country; we cannot tell, and splitting inside "the U.S. Army" is the worse error."""
+    periods = {match.start() for match in _ABBREVIATION_PERIOD.finditer(folded)}
+    for match in _INITIAL_PERIOD.finditer(text):
+        if text[match.start() - 1].isupper():
+            periods.add(match.start())
+    return periods

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import auditor
+from auditor import document
 from auditor.clean import strip_boilerplate
 from auditor.document import Document
 from auditor.runhash import string_hash
@@ -97,6 +98,27 @@ def test_sentences_split_the_text_at_ends_and_line_breaks_only(text):
         assert not gap.strip()  # nothing between two sentences but white space
         # a sentence ends at a line break, or at terminal punctuation (and closers)
         assert "\n" in gap or re.search(r"[.!?…][\"'”’)\]]*$", before.text)
+
+
+ABBREVIATED_PARTS = [*" .\n", "U", "u", "S", "Mr", "mR", "p.m", "e.g", "J", "j", "É", "x", "ſt"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(ABBREVIATED_PARTS), max_size=30).map("".join))
+def test_abbreviation_periods_are_the_rule_read_token_by_token(text):
+    """A period closes an abbreviation when the run of word characters and periods before it,
+    lower-cased, is one of them, or an initial when that run is one capital letter."""
+    expected = set()
+    for period in (i for i, char in enumerate(text) if char == "."):
+        start = period
+        while start and (text[start - 1].isalnum() or text[start - 1] in "._"):
+            start -= 1
+        token = text[start:period]
+        if token.lower() in document._ABBREVIATIONS or (
+            len(token) == 1 and token.isalpha() and token.isupper()
+        ):
+            expected.add(period)
+    assert document._abbreviation_periods(text, Document(text).folded) == expected
 
 
 @SETTINGS
