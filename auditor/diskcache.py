@@ -3,10 +3,10 @@
 Some of the auditor's set-up gives the same bytes for the same inputs every time: Hyperscan
 takes 1.4 s to build each family's automaton, in every process that audits, and parsing the
 syllable dictionary and the large rule packs takes 0.15 s more. Kept on disk, the result loads
-in milliseconds in the next run and in each worker of this one. An entry is named
-by a hash of everything that went into it and carries a hash of its own bytes, so a changed
-pack, another library version or a damaged file is a miss, never a wrong result. The cache only
-saves time: where its folder cannot be read or written, the work is simply done again.
+in milliseconds in the next run and in each worker of this one. An entry is named by a hash of
+everything that went into it and carries a hash of its own bytes, so a changed pack, another
+library version or a damaged file is a miss, never a wrong result. The cache only saves time:
+where its folder cannot be read or written, the work is simply done again.
 
 The folder is ``$AUDITOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/article-auditor``, else
 ``~/.cache/article-auditor``. ``AUDITOR_NO_CACHE=1`` turns it off.

@@ -21,6 +21,8 @@ SHINGLE = 3
 
 _MIX = np.uint64(0x9E3779B1)
 _MASK = np.uint64(0xFFFFFFFF)
+_EMPTY = np.uint32(0xFFFFFFFF)
+"""A signature's values before any shingle."""
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE) -> np.ndarray:
@@ -60,10 +62,6 @@ def signature(shingles: np.ndarray) -> np.ndarray:
     permuted = mixed[:, None] * multipliers + offsets  # wraps: modulo 2**32
     smallest: np.ndarray = permuted.min(axis=0)
     return smallest
-
-
-_EMPTY = np.uint32(0xFFFFFFFF)
-"""A signature's values before any shingle."""
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
