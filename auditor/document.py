@@ -18,7 +18,7 @@ import numpy as np
 
 from auditor.matching import fold
 from auditor.runhash import slice_hashes
-from auditor.wordchars import code_points, run_bounds, spaced, word_bounds
+from auditor.wordchars import code_points, run_bounds, spaced, word_bounds, word_characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,15 +226,21 @@ class Document:
     @cached_property
     def _spaced(self) -> str:
         """The folded text with every character but word characters a space."""
-        return spaced(self.folded)
+        return spaced(self.folded, self._folded_word)
 
     @cached_property
     def _folded_codes(self) -> np.ndarray:
         return code_points(self.folded)
 
     @cached_property
+    def _folded_word(self) -> np.ndarray:
+        """Which of the folded text's characters are word characters: the tokens' bounds and
+        the spaced text both read it."""
+        return word_characters(self._folded_codes)
+
+    @cached_property
     def _token_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        return run_bounds(self._folded_codes)
+        return run_bounds(self._folded_word)
 
     @cached_property
     def token_spans(self) -> list[tuple[int, int]]:
