@@ -50,9 +50,12 @@ from auditor.scoring import Policy, family_score, grade, overall_score
 Record = Article | Rejected
 ArticleState = tuple[ArticleAudit, dict[str, Any]]
 """An article's audit before the corpus phase, and each corpus check's state for it."""
-BATCH_SIZE = 64
-"""Articles audited together, and per task sent to a worker: large enough to amortise pickling
-and keep each family's tables in cache across articles, small enough to stream."""
+FIRST_BATCH, BATCH_SIZE = 16, 256
+"""Articles audited together, and per task sent to a worker. Each family runs over a whole
+batch, so the larger the batch, the longer its tables (the thesaurus, the syllable counts) stay
+in the processor's caches: 64 articles took 4% more time than 256, which hold about 18 MB of
+Documents more. Batches start small and double, so the first audits come out at once and a
+short run still gives every worker a share."""
 
 
 @dataclass
@@ -331,7 +334,7 @@ class Auditor:
     def article_phase(self, records: Iterable[Record]) -> Iterator[ArticleState]:
         """Each record's audit before the corpus phase, with the corpus checks' state for it
         (what a worker, or a Dask partition, sends back)."""
-        for batch in _batched(records, BATCH_SIZE):
+        for batch in _batched(records):
             yield from self._audit_many(batch, self.has_corpus_phase)
 
     def complete(
@@ -400,7 +403,7 @@ class Auditor:
     def _pairs(self, records: Iterable[Record], jobs: int) -> Iterator[ArticleState]:
         collect = self.has_corpus_phase
         if jobs <= 1:
-            for batch in _batched(records, BATCH_SIZE):
+            for batch in _batched(records):
                 yield from self._audit_many(batch, collect)
             return
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -411,7 +414,7 @@ class Auditor:
             worker = self.config
         with context.Pool(jobs, initializer=_start_worker, initargs=(worker,)) as pool:
             pending: deque[Any] = deque()
-            for batch in _batched(records, BATCH_SIZE):
+            for batch in _batched(records):
                 pending.append(pool.apply_async(_audit_batch, (batch, collect)))
                 while len(pending) >= 2 * jobs:
                     yield from pending.popleft().get()
@@ -520,10 +523,13 @@ def _bind(factory: CorpusFactory, rules: list[Rule], config: Config) -> Callable
     return lambda: factory(rules, config)
 
 
-def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+def _batched(records: Iterable[Record]) -> Iterator[list[Record]]:
+    """Batches of ``FIRST_BATCH`` records, then twice as many each time up to ``BATCH_SIZE``."""
     iterator = iter(records)
+    size = FIRST_BATCH
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+        size = min(2 * size, BATCH_SIZE)
 
 
 COLLECTOR_THRESHOLD = 10_000

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import ENGLISH, GERMAN
 
-from auditor import Auditor, Config, ConfigError
+from auditor import Auditor, Config, ConfigError, engine
 from auditor.document import Document
 from auditor.engine import COLLECTOR_THRESHOLD, fewer_collections
 from auditor.families import readability
@@ -257,3 +257,15 @@ def test_corpus_tables_reach_the_corpus_audit(corpus_family):
     records = [Article(id=f"a{i}", text=ENGLISH * (1 + i % 3)) for i in range(4)]
     corpus = Auditor(corpus_family).audit_corpus(records)
     assert [row["id"] for row in corpus.tables["sizes"]] == ["a0", "a1", "a2", "a3"]
+
+
+def test_batches_grow_to_their_bound_and_keep_every_record_in_order():
+    """Small batches first, so the first audits come out at once and a short run is shared
+    among the workers; then batches of BATCH_SIZE, which keep each family's tables in cache."""
+    records = list(range(3 * engine.BATCH_SIZE + 5))
+    batches = list(engine._batched(records))
+    assert [item for batch in batches for item in batch] == records
+    assert len(batches[0]) == engine.FIRST_BATCH
+    assert all(len(b) <= engine.BATCH_SIZE for b in batches)
+    assert [len(b) for b in batches[:-1]] == sorted(len(b) for b in batches[:-1])
+    assert engine.BATCH_SIZE in [len(b) for b in batches]
