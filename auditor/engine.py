@@ -43,7 +43,7 @@ from auditor.model import (
 )
 from auditor.packs import Family, Rule
 from auditor.patterns import RulePattern
-from auditor.prefilter import Prefilter
+from auditor.prefilter import RuleFilter
 from auditor.registry import Registry, Selection, SelectionError, load_registry
 from auditor.scoring import Policy, family_score, grade, overall_score
 
@@ -68,7 +68,7 @@ class _FamilyPlan:
     metric_rules: list[Rule] = field(default_factory=list)
     patterns: dict[bool, list[tuple[Rule, RulePattern]]] = field(default_factory=dict)
     """Pattern rules by the text they read: the case-folded one (True) or the original."""
-    prefilters: dict[bool, Prefilter] = field(default_factory=dict)
+    prefilters: dict[bool, RuleFilter] = field(default_factory=dict)
     phrases: PhraseMatcher[tuple[Rule, str | None]] | None = None
 
     def add_patterns(self, rule: Rule) -> None:
@@ -80,10 +80,7 @@ class _FamilyPlan:
     def prepare_prefilters(self) -> None:
         """One prefilter per text, numbering the rules as ``patterns`` lists them."""
         self.prefilters = {
-            folded: Prefilter(
-                [pattern.regex.pattern for _, pattern in scans],
-                locatable=[i for i, (_, pattern) in enumerate(scans) if pattern.locatable],
-            )
+            folded: RuleFilter([pattern for _, pattern in scans])
             for folded, scans in self.patterns.items()
         }
 
@@ -99,12 +96,10 @@ class _FamilyPlan:
             findings.extend(check(context, rule))
         for folded, scans in self.patterns.items():
             text = doc.folded if folded else doc.text
-            hits = self.prefilters[folded].scan(text)
-            for position, (rule, pattern) in enumerate(scans):
-                if position not in hits.possible:
-                    continue  # the prefilter proved the rule has no match here
+            # the rules the prefilter does not rule out, with the patterns that may match
+            for position, pattern, windows in self.prefilters[folded].scan(text):
+                rule = scans[position][0]
                 quoted = bool(rule.option("outside_quotes", False))
-                windows = hits.windows.get(position)
                 matches = (
                     pattern.finditer(text, doc.line_starts)
                     if windows is None

@@ -10,11 +10,13 @@ a single ``^``. Both give the matches ``finditer`` gives for the rule's joined p
 
 from __future__ import annotations
 
+import functools
 import importlib
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 try:  # the stdlib's own regex parser: exact where a hand-written scan of the source is not
     _sre_parse = importlib.import_module("re._parser")
@@ -24,6 +26,7 @@ except ImportError:  # Python 3.10
     _sre_constants = importlib.import_module("sre_constants")
 
 _LINE_START = (_sre_constants.AT, _sre_constants.AT_BEGINNING)
+_LOOKAROUND = (_sre_constants.ASSERT, _sre_constants.ASSERT_NOT)
 
 
 def is_line_anchored(pattern: str) -> bool:
@@ -45,12 +48,17 @@ class RulePattern:
     """Every alternative is line-anchored: try the regex at line starts only."""
     never_empty: bool
     """No match is empty, so the first match at a position is the one ``finditer`` takes."""
+    sources: tuple[str, ...] = ()
+    """The rule's patterns, in order."""
+    looks_around: bool = False
+    """A pattern holds a lookahead or lookbehind, which Hyperscan can only approximate."""
 
     @property
     def locatable(self) -> bool:
         """Whether a scan that reports where matches may start (:mod:`auditor.prefilter`)
-        spares work: a line-anchored regex is already tried at line starts only."""
-        return self.never_empty and not self.lines_only
+        spares work and can be exact: a line-anchored regex is already tried at line starts
+        only, and where a lookaround stands Hyperscan can only filter."""
+        return self.never_empty and not self.lines_only and not self.looks_around
 
     @classmethod
     def compile(cls, patterns: Sequence[str]) -> RulePattern:
@@ -62,8 +70,18 @@ class RulePattern:
             else:
                 parts.extend(f"(?:{p})" for p in sources)
         source = "|".join(parts)
-        never_empty = _sre_parse.parse(source, re.MULTILINE).getwidth()[0] > 0
-        return cls(re.compile(source, re.MULTILINE), all(a for a, _ in groups), never_empty)
+        parsed = _sre_parse.parse(source, re.MULTILINE)
+        never_empty = parsed.getwidth()[0] > 0
+        lines_only = all(a for a, _ in groups)
+        regex = re.compile(source, re.MULTILINE)
+        return cls(regex, lines_only, never_empty, tuple(patterns), _looks_around(parsed))
+
+    def only(self, kept: Collection[int]) -> RulePattern:
+        """The rule with only its patterns at positions ``kept``. In a text where the other
+        patterns match nowhere (a prefilter proved it), it finds what the rule finds: at every
+        position the joined alternation takes the first alternative that matches, and those
+        never do."""
+        return _compiled(tuple(self.sources[i] for i in sorted(kept)))
 
     def finditer(self, text: str, line_starts: Sequence[int]) -> Iterator[re.Match[str]]:
         """The non-empty matches ``regex.finditer(text)`` would give, in text order."""
@@ -101,3 +119,17 @@ class RulePattern:
                 else:
                     yield found
                     reached = position = found.end()
+
+
+def _looks_around(node: Any) -> bool:
+    """Whether a parsed pattern (or any part of an opcode's arguments) holds a lookaround."""
+    if isinstance(node, _sre_parse.SubPattern):
+        return any(op in _LOOKAROUND or _looks_around(av) for op, av in node.data)
+    if isinstance(node, list | tuple):
+        return any(_looks_around(item) for item in node)
+    return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(patterns: tuple[str, ...]) -> RulePattern:
+    return RulePattern.compile(patterns)

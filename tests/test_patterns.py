@@ -4,6 +4,8 @@ import re
 
 import pytest
 from conftest import SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.document import Document
 from auditor.patterns import RulePattern, is_line_anchored
@@ -55,6 +57,67 @@ def test_mixed_rules_share_one_anchor_and_keep_alternative_order():
     )
     text = "Read more: Ukraine\nText. Read more: elsewhere"
     assert scanned(patterns, text) == reference(patterns, text) == [(0, 9), (25, 45)]
+
+
+# Overlapping anchored and floating patterns: ties at one position, a match inside another's,
+# lookbehinds, matches across lines.
+_MIXED = [
+    "^ab",
+    "^a+",
+    r"^b\nb",
+    "^[ab]+$",
+    "ab",
+    "b+",
+    "(?<=a)b",
+    "ba?",
+    r"a\nb",
+    "(?<=b)a+(?=$)",
+    r"b\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_MIXED), min_size=1, max_size=5),
+    st.text(alphabet="ab\n", max_size=40),
+)
+def test_mixed_rules_find_what_the_joined_regex_finds(patterns, text):
+    assert scanned(patterns, text) == reference(patterns, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_MIXED), min_size=2, max_size=5),
+    st.text(alphabet="ab\n", max_size=40),
+    st.data(),
+)
+def test_a_rule_without_the_patterns_that_match_nowhere_finds_the_same(patterns, text, data):
+    """What a prefilter relies on when it keeps only some of a rule's patterns."""
+    compiled = RulePattern.compile(patterns)
+    silent = [i for i, p in enumerate(patterns) if re.search(p, text, re.MULTILINE) is None]
+    dropped = data.draw(st.sets(st.sampled_from(silent)) if silent else st.just(set()))
+    kept = [i for i in range(len(patterns)) if i not in dropped]
+    if not kept:
+        return
+    line_starts = Document(text).line_starts
+    restricted = compiled.only(kept)
+    assert restricted.sources == tuple(patterns[i] for i in kept)
+    found = [m.span() for m in restricted.finditer(text, line_starts)]
+    assert found == [m.span() for m in compiled.finditer(text, line_starts)]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "looks_around"),
+    [
+        (["^Source: .*$", r"\bsays\b"], False),
+        (["^Source: .*$", "(?<=[a-z])Read more$"], True),
+        (["(?:x|(?:y(?!z)))+"], True),
+    ],
+)
+def test_a_rule_with_a_lookaround_is_not_located(patterns, looks_around):
+    compiled = RulePattern.compile(patterns)
+    assert compiled.looks_around is looks_around
+    assert compiled.locatable is not looks_around
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from auditor.document import Document
 from auditor.matching import PhraseMatcher
 from auditor.model import Article
 from auditor.patterns import RulePattern
-from auditor.prefilter import Prefilter, widen
+from auditor.prefilter import Prefilter, RuleFilter, widen
 from auditor.registry import load_registry
 
 
@@ -138,6 +138,11 @@ def built(folded: bool) -> Prefilter:
     )
 
 
+@functools.cache
+def rule_filter(folded: bool) -> RuleFilter:
+    return RuleFilter([pattern for _, pattern in pack_patterns(folded)], build_after=0)
+
+
 def texts() -> list[str]:
     registry = load_registry()
     examples = [t for rule in registry.rules.values() for t in (*rule.valid, *rule.invalid)]
@@ -161,6 +166,23 @@ def assert_located(prefilter: Prefilter, patterns: list[tuple[str, RulePattern]]
         assert [m.span() for m in pattern.within(text, windows)] == expected, (code, text[:200])
 
 
+def assert_filtered(rules: RuleFilter, text: str) -> None:
+    """Each rule, scanned with the patterns the filter keeps for it, finds what the rule finds
+    with all of its patterns; a rule the filter leaves out finds nothing."""
+    line_starts = Document(text).line_starts
+    kept = {}
+    for position, pattern, windows in rules.scan(text):
+        found = (
+            pattern.finditer(text, line_starts)
+            if windows is None
+            else pattern.within(text, windows)
+        )
+        kept[position] = [m.span() for m in found]
+    for position, pattern in enumerate(rules.patterns):
+        expected = [m.span() for m in pattern.finditer(text, line_starts)]
+        assert kept.get(position, []) == expected, (pattern.sources, text[:200])
+
+
 @pytest.mark.parametrize("folded", [False, True])
 def test_no_rule_with_a_match_is_ruled_out(folded):
     pytest.importorskip("hyperscan")
@@ -170,6 +192,7 @@ def test_no_rule_with_a_match_is_ruled_out(folded):
         text = text.lower() if folded else text
         assert_superset(prefilter, sources, text)
         assert_located(prefilter, pack_patterns(folded), text)
+        assert_filtered(rule_filter(folded), text)
         ruled_out += len(sources) - len(prefilter.candidates(text))
     assert prefilter.active and ruled_out > 0  # it filters, and never wrongly
 
@@ -189,6 +212,7 @@ def test_no_rule_with_a_match_is_ruled_out_on_odd_text(text):
     for folded in (False, True):
         assert_superset(built(folded), pack_sources(folded), text.lower() if folded else text)
         assert_located(built(folded), pack_patterns(folded), text.lower() if folded else text)
+        assert_filtered(rule_filter(folded), text.lower() if folded else text)
 
 
 def test_hedging_rules_are_located_and_in_character_offsets():
@@ -215,6 +239,28 @@ def test_a_pattern_hyperscan_cannot_locate_is_still_filtered(empty_cache):
     assert prefilter.scan("nothing here").possible == set()
 
 
+def test_a_rule_is_scanned_with_only_the_patterns_that_may_match(empty_cache):
+    pytest.importorskip("hyperscan")
+    call_to_action = RulePattern.compile(
+        [
+            r"^[ \t]*(?:Subscribe|Share)[ \t]*$",
+            r"^.{0,40}\bfollow us on\b",
+            r"(?<=[a-z.])Read more$",
+        ]
+    )
+    rules = RuleFilter([call_to_action], build_after=0)
+    text = "Body text.\nPlease follow us on Mastodon\nShare\n"
+    [(position, pattern, windows)] = rules.scan(text)
+    assert rules.prefilter.active and position == 0 and windows is None
+    assert pattern.sources == call_to_action.sources[:2]  # the floating third cannot match
+    assert pattern.lines_only  # so only line starts are tried
+    line_starts = Document(text).line_starts
+    found = [m.group() for m in pattern.finditer(text, line_starts)]
+    assert found == [m.group() for m in call_to_action.finditer(text, line_starts)]
+    assert found == ["Please follow us on", "Share"]
+    assert list(rules.scan("Nothing to see.")) == []
+
+
 def test_audits_are_the_same_with_hyperscan(monkeypatch, empty_cache):
     pytest.importorskip("hyperscan")
     articles = [Article(id=str(i), text=text) for i, text in enumerate(texts())]
@@ -236,7 +282,7 @@ def databases(auditor: Auditor) -> list[Prefilter | PhraseMatcher[object]]:
     """The auditor's prefilters and non-empty phrase lists."""
     found: list[Prefilter | PhraseMatcher[object]] = []
     for plan in auditor._plans:
-        found.extend(plan.prefilters.values())
+        found.extend(rules.prefilter for rules in plan.prefilters.values())
         if plan.phrases is not None and plan.phrases.size:
             found.append(plan.phrases)
     assert {type(database) for database in found} == {Prefilter, PhraseMatcher}
