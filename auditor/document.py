@@ -226,7 +226,7 @@ class Document:
     @cached_property
     def _spaced(self) -> str:
         """The folded text with every character but word characters a space."""
-        return spaced(self.folded, self._folded_word)
+        return spaced(self.folded, self._folded_codes, self._folded_word)
 
     @cached_property
     def _folded_codes(self) -> np.ndarray:

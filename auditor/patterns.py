@@ -48,9 +48,9 @@ class RulePattern:
     """Every alternative is line-anchored: try the regex at line starts only."""
     never_empty: bool
     """No match is empty, so the first match at a position is the one ``finditer`` takes."""
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...]
     """The rule's patterns, in order."""
-    looks_around: bool = False
+    looks_around: bool
     """A pattern holds a lookahead or lookbehind, which Hyperscan can only approximate."""
 
     @property

@@ -113,14 +113,14 @@ def run_bounds(word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return edges[0::2], edges[1::2]
 
 
-def spaced(text: str, word: np.ndarray) -> str:
+def spaced(text: str, codes: np.ndarray, word: np.ndarray) -> str:
     """The text with every character but word characters turned into a space, so that
     ``str.split`` gives the runs of word characters (``re.findall(r"\\w+", text)``).
 
-    ``word`` is the text's :func:`word_characters`; an ASCII text is one ``str.translate``
-    instead, twice as fast as rebuilding it from the mask."""
+    ``codes`` and ``word`` are the text's :func:`code_points` and :func:`word_characters`;
+    an ASCII text is one ``str.translate`` instead, twice as fast as rebuilding it from them."""
     if text.isascii():
         return text.translate(_ASCII_SPACED)
-    codes = code_points(text).copy()
-    codes[~word] = ord(" ")
-    return codes.tobytes().decode("utf-32-le", "surrogatepass")
+    kept = codes.copy()
+    kept[~word] = ord(" ")
+    return kept.tobytes().decode("utf-32-le", "surrogatepass")
