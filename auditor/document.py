@@ -98,14 +98,14 @@ class Document:
 
     @cached_property
     def lines(self) -> list[Span]:
-        """Every line, without its newline; blank lines included so indices match line numbers."""
-        text = self.text
+        """Every line, without its newline; blank lines included so indices match line numbers.
+        One ``str.split`` makes every line's text; each line starts one past the last's end."""
         spans = []
-        for start in self.line_starts:
-            end = text.find("\n", start)
-            if end == -1:
-                end = len(text)
-            spans.append(Span(start, end, text[start:end]))
+        start = 0
+        for line in self.text.split("\n"):
+            end = start + len(line)
+            spans.append(Span(start, end, line))
+            start = end + 1
         return spans
 
     @cached_property
