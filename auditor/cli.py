@@ -1,4 +1,4 @@
-"""The ``auditor`` command: audit, rules, explain.
+"""The ``auditor`` command: audit, rules, report, explain, cache.
 
 Exit codes: 0 every article passed the policy; 1 the policy failed for at least one article
 (an unreadable record counts as failed); 2 usage, configuration or input error.
@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from auditor import __version__, docs, render
+from auditor import __version__, diskcache, docs, render
 from auditor.clean import remove_spans
 from auditor.config import Config, ConfigError, FieldNames, discover, load, split_selectors
 from auditor.engine import Auditor, fewer_collections
@@ -191,6 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="CODE", help="a rule code or name, e.g. RDB003")
     explain.add_argument("--config", metavar="FILE", help="read extra rule packs from this config")
     explain.set_defaults(handler=run_explain)
+
+    cache = commands.add_parser(
+        "cache",
+        help="show or clear the cache folder",
+        description="Show the cache folder, where runs keep the Hyperscan automata, parsed "
+        "rule packs and syllable counts they built, and how much it holds. The folder is "
+        "$AUDITOR_CACHE_DIR, else $XDG_CACHE_HOME/article-auditor, else "
+        "~/.cache/article-auditor; AUDITOR_NO_CACHE=1 turns the cache off. Runs never remove "
+        "entries: an edited pack leaves its old automaton behind.",
+    )
+    cache.add_argument(
+        "--clear", action="store_true", help="remove every entry (the next run rebuilds them)"
+    )
+    cache.set_defaults(handler=run_cache)
     return parser
 
 
@@ -477,6 +491,32 @@ def run_explain(args: argparse.Namespace) -> int:
         raise UsageError(f"no rule {args.rule!r}; `auditor rules` lists them") from None
     print(docs.explain(registry, rule), end="")
     return EXIT_OK
+
+
+def run_cache(args: argparse.Namespace) -> int:
+    folder = diskcache.cache_dir()
+    if folder is None:
+        print("the cache is off (AUDITOR_NO_CACHE, or no home folder)")
+        return EXIT_OK
+    if args.clear:
+        removed, size = diskcache.clear()
+        print(f"{folder}: removed {removed} entries, {_megabytes(size)}")
+        return EXIT_OK
+    kinds: dict[str, int] = {}
+    size = 0
+    for path in diskcache.entries():
+        kind = "unfinished" if path.name.startswith(".") else path.name.partition("-")[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size
+    counts = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+    entries = sum(kinds.values())
+    print(f"{folder}: {entries} entries, {_megabytes(size)}" + (f" ({counts})" if counts else ""))
+    return EXIT_OK
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
 
 
 if __name__ == "__main__":

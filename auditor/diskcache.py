@@ -9,7 +9,9 @@ library version or a damaged file is a miss, never a wrong result. The cache onl
 where its folder cannot be read or written, the work is simply done again.
 
 The folder is ``$AUDITOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/article-auditor``, else
-``~/.cache/article-auditor``. ``AUDITOR_NO_CACHE=1`` turns it off.
+``~/.cache/article-auditor``. ``AUDITOR_NO_CACHE=1`` turns it off. Entries are never
+removed by a run: a changed pack leaves its old automaton behind, so ``auditor cache --clear``
+(:func:`clear`) empties the folder.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -29,6 +32,8 @@ T = TypeVar("T")
 _CHECKSUM = hashlib.sha256
 _CHECKSUM_SIZE = _CHECKSUM().digest_size
 _OFF = ("", "0", "false", "no")
+_ENTRY_NAME = re.compile(r"[a-z]+-[0-9a-f]{64}|\.tmp-.+")
+"""An entry's file name (:func:`entry_path`), or a write that was cut short (:func:`store`)."""
 
 
 def cache_dir() -> Path | None:
@@ -98,3 +103,30 @@ def remembered(kind: str, key: bytes, build: Callable[[], T]) -> T:
     with contextlib.suppress(ValueError):  # not marshallable: nothing to keep
         store(kind, key, marshal.dumps(value))  # type: ignore[arg-type]  # checked by marshal
     return value
+
+
+def entries() -> list[Path]:
+    """The cache folder's entries, and what interrupted writes left; nothing else in the
+    folder is the auditor's."""
+    folder = cache_dir()
+    if folder is None:
+        return []
+    try:
+        return sorted(
+            path for path in folder.iterdir() if _ENTRY_NAME.fullmatch(path.name) and path.is_file()
+        )
+    except OSError:  # no folder yet, or not readable
+        return []
+
+
+def clear() -> tuple[int, int]:
+    """Remove every entry: how many went, and their bytes. A process that is running rebuilds
+    what it cannot load, so nothing is lost but the time to build it again."""
+    removed = size = 0
+    for path in entries():
+        with contextlib.suppress(OSError):
+            length = path.stat().st_size
+            path.unlink()
+            removed += 1
+            size += length
+    return removed, size

@@ -170,3 +170,20 @@ def test_rules_lists_every_code_and_explain_documents_one(cli):
 def test_help_describes_exit_codes(cli):
     with pytest.raises(SystemExit):
         cli("--help")
+
+
+def test_cache_shows_and_clears_the_folder(cli, tmp_path, monkeypatch):
+    from auditor import diskcache
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(folder))
+    assert cli("cache") == (0, f"{folder}: 0 entries, 0.0 MB\n", "")
+    diskcache.store("hyperscan", b"key", b"x" * 2_000_000)
+    diskcache.store("toml", b"key", b"y")
+    code, out, _ = cli("cache")
+    assert (code, out) == (0, f"{folder}: 2 entries, 2.0 MB (hyperscan 1, toml 1)\n")
+    assert cli("cache", "--clear") == (0, f"{folder}: removed 2 entries, 2.0 MB\n", "")
+    assert list(folder.iterdir()) == []
+    monkeypatch.setenv("AUDITOR_NO_CACHE", "1")
+    code, out, _ = cli("cache", "--clear")
+    assert code == 0 and out.startswith("the cache is off")

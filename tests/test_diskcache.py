@@ -87,3 +87,25 @@ def test_a_value_marshal_cannot_keep_is_built_every_time(folder):
     assert diskcache.remembered("table", b"key", build) == {"published": date(2024, 11, 17)}
     assert len(builds) == 2
     assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_clearing_removes_the_entries_and_cut_writes_and_nothing_else(folder):
+    diskcache.store("hyperscan", b"one", b"x" * 1000)
+    diskcache.store("toml", b"two", b"y" * 10)
+    (folder / ".tmp-cut-short").write_bytes(b"zz")
+    (folder / "notes.txt").write_text("the user's own file")
+    (folder / "hyperscan-not-a-digest").write_bytes(b"")
+    assert [p.name.partition("-")[0] for p in diskcache.entries()] == [".tmp", "hyperscan", "toml"]
+    entry_size = 32 + 1000  # each entry starts with its SHA-256 digest
+    assert diskcache.clear() == (3, entry_size + 32 + 10 + 2)
+    assert sorted(p.name for p in folder.iterdir()) == ["hyperscan-not-a-digest", "notes.txt"]
+    assert diskcache.load("hyperscan", b"one") is None
+    assert diskcache.clear() == (0, 0)
+
+
+def test_a_missing_or_switched_off_folder_has_no_entries(folder, monkeypatch):
+    assert diskcache.entries() == [] and diskcache.clear() == (0, 0)
+    diskcache.store("toml", b"key", b"value")
+    monkeypatch.setenv("AUDITOR_NO_CACHE", "1")
+    assert diskcache.entries() == [] and diskcache.clear() == (0, 0)
+    assert len(list(folder.iterdir())) == 1
