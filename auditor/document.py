@@ -99,7 +99,7 @@ class Document:
     @cached_property
     def lines(self) -> list[Span]:
         """Every line, without its newline; blank lines included so indices match line numbers.
-        One ``str.split`` makes every line's text; each line starts one past the last's end."""
+        One ``str.split`` makes every line's text; each starts one past the previous line's end."""
         spans = []
         start = 0
         for line in self.text.split("\n"):
