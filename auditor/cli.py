@@ -505,7 +505,7 @@ def run_cache(args: argparse.Namespace) -> int:
     kinds: dict[str, int] = {}
     size = 0
     for path in diskcache.entries():
-        kind = "unfinished" if path.name.startswith(".") else path.name.partition("-")[0]
+        kind = diskcache.kind_of(path)
         kinds[kind] = kinds.get(kind, 0) + 1
         with contextlib.suppress(OSError):
             size += path.stat().st_size

@@ -32,7 +32,7 @@ T = TypeVar("T")
 _CHECKSUM = hashlib.sha256
 _CHECKSUM_SIZE = _CHECKSUM().digest_size
 _OFF = ("", "0", "false", "no")
-_ENTRY_NAME = re.compile(r"[a-z]+-[0-9a-f]{64}|\.tmp-.+")
+_ENTRY_NAME = re.compile(r"(?P<kind>[a-z]+)-[0-9a-f]{64}|\.tmp-.+")
 """An entry's file name (:func:`entry_path`), or a write that was cut short (:func:`store`)."""
 
 
@@ -117,6 +117,13 @@ def entries() -> list[Path]:
         )
     except OSError:  # no folder yet, or not readable
         return []
+
+
+def kind_of(entry: Path) -> str:
+    """What one of :func:`entries` holds ("hyperscan", "toml"...), or "unfinished" for a write
+    that was cut short."""
+    named = _ENTRY_NAME.fullmatch(entry.name)
+    return (named and named["kind"]) or "unfinished"
 
 
 def clear() -> tuple[int, int]:

@@ -246,9 +246,8 @@ class RuleFilter:
                 kept[position] = []
                 if entry in hits.windows:
                     windows[position] = hits.windows[entry]
-        for position in sorted(kept):
+        for position, alternatives in kept.items():  # in order: the entries were sorted
             pattern = self.patterns[position]
-            alternatives = kept[position]
             if alternatives and len(alternatives) < len(pattern.sources):
                 pattern = pattern.only(alternatives)
             yield position, pattern, windows.get(position)
