@@ -271,8 +271,8 @@ class Document:
 def _inside(starts: np.ndarray, spans: list[Span]) -> tuple[np.ndarray, np.ndarray]:
     """For each span, the index of the first of the sorted ``starts`` inside it, and of the
     first past its end: one binary search per span in C."""
-    first = np.searchsorted(starts, [span.start for span in spans])
-    return first, np.searchsorted(starts, [span.end for span in spans])
+    first = starts.searchsorted([span.start for span in spans])
+    return first, starts.searchsorted([span.end for span in spans])
 
 
 def _append_stripped(spans: list[Span], text: str, start: int, end: int) -> None:

@@ -54,7 +54,7 @@ def slice_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
     size = len(codes)
     powers, inverses = _powers(size + 1)
     prefix = np.zeros(size + 1, dtype=np.uint64)
-    np.cumsum(codes * inverses[:size], out=prefix[1:])
+    (codes * inverses[:size]).cumsum(out=prefix[1:])
     values = (prefix[ends] - prefix[starts]) * powers[ends - 1]
     for multiplier in _MIX:
         values ^= values >> _SHIFT

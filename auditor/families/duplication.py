@@ -47,7 +47,7 @@ def duplicate_ngram_share(hashes: np.ndarray, size: int) -> float:
         grams *= np.uint64(1_000_003)
         grams ^= hashes[offset : count + offset]
     # an n-gram is repeated when its sorted neighbour on either side is equal to it
-    order = np.argsort(grams)
+    order = grams.argsort()
     ordered = grams[order]
     same = ordered[1:] == ordered[:-1]
     repeated = np.zeros(count, dtype=bool)
@@ -57,7 +57,7 @@ def duplicate_ngram_share(hashes: np.ndarray, size: int) -> float:
     covered = np.zeros(total + 1, dtype=np.int32)
     covered[starts] += 1  # each index once, so no np.add.at
     covered[starts + size] -= 1
-    return np.count_nonzero(np.cumsum(covered[:total])) / total
+    return np.count_nonzero(covered[:total].cumsum()) / total
 
 
 def _units(doc: Document) -> Iterator[tuple[tuple[Span, int], str]]:
