@@ -90,8 +90,7 @@ def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends of the matches of ``\\w+(?:['’\\-]\\w+)*``: runs of word characters,
     joined into one word by a single apostrophe or hyphen between two of them."""
     codes = code_points(text)
-    size = len(codes)
-    if not size:
+    if not len(codes):
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
     # Padded with a False at each end, so that a character's neighbours are slices (the one
     # before is ``padded[:-2]``, the one after ``padded[2:]``), not new concatenated arrays.
