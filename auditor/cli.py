@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -502,16 +503,15 @@ def run_cache(args: argparse.Namespace) -> int:
         removed, size = diskcache.clear()
         print(f"{folder}: removed {removed} entries, {_megabytes(size)}")
         return EXIT_OK
-    kinds: dict[str, int] = {}
+    entries = diskcache.entries()
     size = 0
-    for path in diskcache.entries():
-        kind = diskcache.kind_of(path)
-        kinds[kind] = kinds.get(kind, 0) + 1
+    for path in entries:
         with contextlib.suppress(OSError):
             size += path.stat().st_size
+    kinds = Counter(map(diskcache.kind_of, entries))
     counts = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
-    entries = sum(kinds.values())
-    print(f"{folder}: {entries} entries, {_megabytes(size)}" + (f" ({counts})" if counts else ""))
+    summary = f"{folder}: {len(entries)} entries, {_megabytes(size)}"
+    print(summary + (f" ({counts})" if counts else ""))
     return EXIT_OK
 
 

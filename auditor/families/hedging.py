@@ -124,7 +124,7 @@ def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Findin
     for position, sentence in enumerate(sentences):
         members = by_sentence.get(position)
         if members is None:  # most sentences
-            classes["sourced" if sentence.start in on_record else "plain"] += 1
+            classes[_unflagged_class(sentence, on_record)] += 1
             continue
         classes[_classify(sentence, [findings[i] for i in members], on_record)] += 1
         if len(members) > 1:
@@ -170,6 +170,11 @@ def _classify(
     for name in ("unconfirmed", "vague", "hedged"):
         if name in found:
             return name
+    return _unflagged_class(sentence, on_record)
+
+
+def _unflagged_class(sentence: Span, on_record: dict[int, list[tuple[int, int]]]) -> str:
+    """The class of a sentence no cue rule flagged: sourced when it names its speaker."""
     return "sourced" if sentence.start in on_record else "plain"
 
 
