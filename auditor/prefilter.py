@@ -82,6 +82,20 @@ def widen(pattern: str) -> str:
     return "".join(out)
 
 
+_LINE_HEAD = re.compile(r"\^(?:\.|\[\^\\n\])(?:\{0,\}|\*)(?![?+])")
+"""A line's start and any run of its characters (``^.*``, or ``^.{0,160}`` widened)."""
+
+
+def _unanchored(expression: str) -> str:
+    """A widened expression that is only filtered, without its leading ``^.{0,}``: whatever
+    the rest matches lies on a line, and that line's start and the characters before the match
+    make the dropped part. Hyperscan then looks for the rest's words anywhere instead of
+    running an automaton from every line start: a quarter of the boilerplate prefilter's
+    time."""
+    head = _LINE_HEAD.match(expression)
+    return expression[head.end() :] if head else expression
+
+
 def _hex(escape: re.Match[str]) -> str:
     return f"\\x{{{escape.group(1) or escape.group(2)}}}"
 
@@ -165,8 +179,11 @@ class Prefilter(DeferredDatabase):
         common = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_ALLOWEMPTY
         filtering = common | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
         locating = common | hyperscan.HS_FLAG_SOM_LEFTMOST
-        expressions = {i: widen(p).encode("utf-8") for i, p in enumerate(self._patterns)}
-        flags = {i: locating if i in self._locatable else filtering for i in expressions}
+        flags = {i: locating if i in self._locatable else filtering for i in self._everything}
+        expressions = {
+            i: (widen(p) if flags[i] == locating else _unanchored(widen(p))).encode("utf-8")
+            for i, p in enumerate(self._patterns)
+        }
         return _Recipe(flags, filtering, expressions)
 
     def _cache_key(self, hyperscan: Any) -> bytes:

@@ -15,7 +15,7 @@ from auditor.document import Document
 from auditor.matching import PhraseMatcher
 from auditor.model import Article
 from auditor.patterns import RulePattern
-from auditor.prefilter import Prefilter, RuleFilter, widen
+from auditor.prefilter import Prefilter, RuleFilter, _unanchored, widen
 from auditor.registry import load_registry
 
 
@@ -35,6 +35,22 @@ from auditor.registry import load_registry
 )
 def test_widening_keeps_syntax_and_accepts_more(pattern, widened):
     assert widen(pattern) == widened
+
+
+@pytest.mark.parametrize(
+    ("pattern", "filtered"),
+    [
+        (r"^.{0,160}\bsubscribe to our", "[s\u017f]ub[s\u017f]cr[i\u0131]be to our"),
+        (r"^[^\n]{0,80}x|y", "x|y"),  # a match of x anywhere is on a line ^.* can reach
+        (r"^.*x", "x"),
+        (r"^.*?x", "^.*?x"),  # a lazy run stays: the rest would not be a regex
+        (r"^[^\n.]{0,80}/x", r"^[^\n.]{0,}/x"),  # a run that may not reach the match
+        (r"^[ \t]*x", r"^[\x{80}-\x{10ffff} \t]*x"),
+        (r"\^.*x", r"\^.*x"),  # a caret, not a line start
+    ],
+)
+def test_a_filtered_expression_drops_a_leading_line_run(pattern, filtered):
+    assert _unanchored(widen(pattern)) == filtered
 
 
 def test_without_hyperscan_every_rule_is_scanned(monkeypatch):
