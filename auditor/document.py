@@ -17,10 +17,12 @@ from functools import cached_property
 import numpy as np
 
 from auditor.matching import fold
+from auditor.records import fast_init
 from auditor.runhash import slice_hashes
 from auditor.wordchars import code_points, run_bounds, spaced, word_bounds, word_characters
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Span:
     """A slice of the original text: ``text == document.text[start:end]``."""

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 import ahocorasick
 
 from auditor.hsdatabase import DeferredDatabase, characters_before
+from auditor.records import fast_init
 
 T = TypeVar("T")
 
@@ -29,6 +30,7 @@ def fold(text: str) -> str:
     return lowered.translate(_FOLD)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Match(Generic[T]):
     start: int

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from auditor.records import fast_init
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -105,6 +107,7 @@ FINDING_FIELDS = (
 """A finding's fields in the order tables and CSV show them (then its weight)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Finding(Pickled):
     code: str
@@ -147,6 +150,7 @@ STATUS_OK = "ok"
 STATUS_ERROR = "error"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ArticleAudit(Pickled):
     """The verdict on one article. ``status`` is "ok" or "error" (then ``reason`` says why)."""
