@@ -100,8 +100,8 @@ def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
         joiner |= codes == ord("’")
     bridge = _padded(joiner & word[:-2] & word[2:])
     inner = word[1:-1]
-    starts = np.flatnonzero(inner & ~word[:-2] & ~bridge[:-2])
-    ends = np.flatnonzero(inner & ~word[2:] & ~bridge[2:]) + 1
+    starts = (inner & ~word[:-2] & ~bridge[:-2]).nonzero()[0]
+    ends = (inner & ~word[2:] & ~bridge[2:]).nonzero()[0] + 1
     return starts, ends
 
 
@@ -109,7 +109,7 @@ def run_bounds(word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends of the runs of word characters (the matches of ``\\w+``), from a text's
     :func:`word_characters`: where the padded mask changes, a run starts or ends."""
     padded = _padded(word)
-    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    edges = (padded[1:] != padded[:-1]).nonzero()[0]
     return edges[0::2], edges[1::2]
 
 

@@ -163,6 +163,8 @@ def test_html_residue_lines_are_machine_lines_and_prose_around_them_is_not():
         "<div>",
         "{color:red;}",
         "[caption id=1]",
+        "[vc_row]",
+        "[et_pb_section fb_built=1]",
         'class="x"',
         "id='x'",
         "style=”x”",

@@ -38,20 +38,24 @@ _TEMPLATE_PART = re.compile(
 _TEMPLATE_WORD = re.compile(
     r"^(?:banner|header|footer|sidebar|logo|widget|navbar|menu|slider|placeholder|ad|ads|advert)$"
 )
-_HTML_RESIDUE = re.compile(
-    r"<[a-z][a-z0-9]*[\s>/]|&lt;|&gt;|&amp;|&nbsp;|\b(?:class|style|id|href|src|data-[a-z-]+)=[\"'”]"
-    r"|\{[^{}\n]{0,80}:[^{}\n]{0,80};[^{}\n]{0,80}\}"
+_HTML_RESIDUE = (
+    ("<", re.compile(r"<[a-z][a-z0-9]*[\s>/]")),
+    ("&", re.compile(r"&(?:lt|gt|amp|nbsp);")),
+    ("=", re.compile(r"\b(?:class|style|id|href|src|data-[a-z-]+)=[\"'”]")),
+    ("{", re.compile(r"\{[^{}\n]{0,80}:[^{}\n]{0,80};[^{}\n]{0,80}\}")),
     # WordPress and page-builder shortcodes: [caption id=...], [button link=...], [vc_row]
-    r"|\[(?:button|caption|embed|gallery|video|audio|tweet|youtube|vc_\w+|et_pb_\w+)\b[^\]\n]*\]"
+    ("[", re.compile(r"\[(?:button|caption|embed|gallery|video|audio|tweet|youtube)\b[^\]\n]*\]")),
+    ("[", re.compile(r"\[(?:vc|et_pb)_\w+[^\]\n]*\]")),
 )
-_RESIDUE_MARKS = ("<", "{", "[", '="', "='", "=”", "&lt;", "&gt;", "&amp;", "&nbsp;")
-"""Every match of ``_HTML_RESIDUE`` holds one of these: looking for them (in C, 3 µs) spares
-the regex's 0.14 ms scan in the articles that have none of them."""
+"""Tags, entities, attributes, inline CSS and shortcodes, each with a character all its matches
+hold. Looking for the character (in C, under a microsecond) spares the pattern's scan in most
+articles, and each pattern on its own opens with a literal that ``re`` jumps to; as one
+alternation, one of whose branches opens with a word boundary, they cost 0.14 ms a text."""
 
 
 def has_html_residue(text: str) -> bool:
     """Tags, entities, attributes, inline CSS or shortcodes anywhere in ``text``."""
-    return any(mark in text for mark in _RESIDUE_MARKS) and bool(_HTML_RESIDUE.search(text))
+    return any(mark in text and pattern.search(text) for mark, pattern in _HTML_RESIDUE)
 
 
 @family.check("machine-identifier")
