@@ -25,6 +25,8 @@ _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0":
 def fold(text: str) -> str:
     """Lower-case and unify quotes without changing the length, so offsets stay valid."""
     lowered = text.lower()
+    if lowered.isascii():  # nothing to unify
+        return lowered
     if len(lowered) != len(text):  # rare characters whose lower case is longer ("İ")
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     return lowered.translate(_FOLD)

@@ -12,7 +12,7 @@ exactly what it means in the patterns these views replaced.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable
 
 import numpy as np
 
@@ -45,13 +45,16 @@ def ascii_marks(pattern: str, matched: bytes, other: bytes) -> bytes:
     return b"".join(matched if c in hits else other for c in ASCII) + other * 128
 
 
-def ascii_translation(pattern: str, replacement: str = "") -> Mapping[int, int | None]:
-    """A ``str.translate`` table that deletes each ASCII character ``pattern`` matches, or
-    turns it into ``replacement`` (one character)."""
-    matched = _ascii_matching(pattern)
+def ascii_translation(pattern: str, replacement: str = "") -> Callable[[str], str]:
+    """A function that deletes from an ASCII text each character ``pattern`` matches, or turns
+    it into ``replacement`` (one character). It translates the text's bytes with a table of
+    256: ``str.translate`` looks each distinct character up in a dict on every call, which
+    costs a microsecond on a paragraph, eight times what the bytes take."""
+    matched = _ascii_matching(pattern).encode("ascii")
     if replacement:
-        return str.maketrans(matched, replacement * len(matched))
-    return str.maketrans("", "", matched)
+        table = bytes.maketrans(matched, replacement.encode("ascii") * len(matched))
+        return lambda text: text.encode("ascii").translate(table).decode("ascii")
+    return lambda text: text.encode("ascii").translate(None, matched).decode("ascii")
 
 
 _WORD_CHARACTER = re.compile(r"\w")
@@ -127,9 +130,9 @@ def spaced(text: str, codes: np.ndarray, word: np.ndarray) -> str:
     ``str.split`` gives the runs of word characters (``re.findall(r"\\w+", text)``).
 
     ``codes`` and ``word`` are the text's :func:`code_points` and :func:`word_characters`;
-    an ASCII text is one ``str.translate`` instead, twice as fast as rebuilding it from them."""
+    an ASCII text is translated instead, in a fifth of the time it takes to rebuild it."""
     if text.isascii():
-        return text.translate(_ASCII_SPACED)
+        return _ASCII_SPACED(text)
     kept = codes.copy()
     kept[~word] = ord(" ")
     return kept.tobytes().decode("utf-32-le", "surrogatepass")

@@ -184,11 +184,11 @@ def _identify(text: str, folded: str | None = None) -> tuple[str | None, float]:
 def letter_words(text: str, folded: str | None = None) -> list[str]:
     """The lower-cased runs of letters of ``text``. ``folded`` is the same span of the
     Document's folded text: where it is ASCII (most English passages, since folding makes
-    typographic quotes ASCII) the letters are a-z, split out by ``str.translate`` and
+    typographic quotes ASCII) the letters are a-z, split out by a translation and
     ``str.split`` in half the time ``re`` takes over the Unicode class; quotes are not
     letters either way."""
     if folded is not None and folded.isascii():
-        return folded.translate(_ASCII_LETTERS_SPACED).split()
+        return _ASCII_LETTERS_SPACED(folded).split()
     return _LETTER_WORD.findall(text.lower())
 
 
@@ -216,10 +216,10 @@ def detect(text: str) -> tuple[str | None, float]:
 
 
 def _letters(text: str) -> int:
-    """How many letters ``text`` holds; on ASCII text, what is left once ``str.translate``
-    has deleted the rest."""
+    """How many letters ``text`` holds; on ASCII text, what is left once a translation has
+    deleted the rest."""
     if text.isascii():
-        return len(text.translate(_ASCII_NON_LETTERS))
+        return len(_ASCII_NON_LETTERS(text))
     return sum(map(len, _LETTER_WORD.findall(text)))
 
 
