@@ -28,21 +28,21 @@ def fast_init(cls: type[T]) -> type[T]:
         raise TypeError(f"{cls.__name__} is not a frozen, slotted dataclass")
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} has a __post_init__")
-    names = []
     namespace: dict[str, Any] = {}
-    arguments = []
+    arguments = ["self"]
+    body = []
     for field in fields(cls):
         if field.default_factory is not MISSING or not field.init or field.kw_only:
             raise TypeError(f"{cls.__name__}.{field.name}: only plain fields are supported")
-        names.append(field.name)
         namespace[f"_set_{field.name}"] = getattr(cls, field.name).__set__
+        body.append(f"    _set_{field.name}(self, {field.name})")
         if field.default is MISSING:
             arguments.append(field.name)
         else:
             namespace[f"_default_{field.name}"] = field.default
             arguments.append(f"{field.name}=_default_{field.name}")
-    body = "".join(f"\n    _set_{name}(self, {name})" for name in names) or "\n    pass"
-    exec(f"def __init__(self, {', '.join(arguments)}):{body}", namespace)
+    source = "\n".join([f"def __init__({', '.join(arguments)}):", *body, "    pass"])
+    exec(source, namespace)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = cls.__init__.__doc__
