@@ -210,3 +210,13 @@ def test_no_pair_of_lines_that_reaches_the_cutoff_is_left_out(texts, cutoff):
         for earlier in range(later):
             if fuzz.ratio(texts[later], texts[earlier], score_cutoff=cutoff):
                 assert (later, earlier) in candidates
+
+
+@SETTINGS
+@given(st.text(alphabet="aZ .'\"’‘“”«»\u00a0\u212aİé—", max_size=80))
+def test_folding_lowers_each_character_and_unifies_quotes(text):
+    from auditor.matching import fold
+
+    plain = {"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "}
+    lowered = (c.lower() if len(c.lower()) == 1 else c for c in text)
+    assert fold(text) == "".join(plain.get(c, c) for c in lowered)
