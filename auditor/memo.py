@@ -4,7 +4,7 @@ Most of any article's words were in the articles before it: word frequencies fal
 a few thousand words make up most of news text. Looked up with ``map(table.__getitem__,
 words)``, a word already seen never leaves C; only a new word runs the Python that computes
 its value (a syllable count from a dictionary larger than the processor's caches, the class
-of a character beyond ASCII). The table starts again when full, because names and typos never
+of a character beyond the BMP). The table starts again when full, because names and typos never
 stop coming, so memory stays flat however long the corpus.
 """
 
