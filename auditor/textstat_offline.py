@@ -27,9 +27,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+import numpy as np
+
 from auditor import diskcache
 from auditor.memo import Memo
-from auditor.wordchars import ascii_marks, ascii_translation
+from auditor.wordchars import ascii_marks, ascii_translation, code_points
 
 
 @cache
@@ -277,8 +279,17 @@ def _punctuation_removal() -> tuple[re.Pattern[str], re.Pattern[str], Callable[[
 
 def _without_punctuation(text: str) -> str:
     """textstat's ``remove_punctuation(text, rm_apostrophe=False)``. Its second substitution
-    replaces each punctuation mark in turn; on ASCII text one translation deletes them all,
-    seven times faster."""
+    replaces each punctuation mark in turn; here one translation of the text's bytes deletes
+    the ASCII marks, and one ``str.replace`` each distinct mark beyond ASCII (typographic quotes
+    and dashes, a handful an article): 0.063 -> 0.029 ms on the non-ASCII eval texts, seven times
+    faster on ASCII text."""
     apostrophe, punctuation, ascii_removal = _punctuation_removal()
-    text = apostrophe.sub("", text)
-    return ascii_removal(text) if text.isascii() else punctuation.sub("", text)
+    text = ascii_removal(apostrophe.sub("", text))
+    if text.isascii():
+        return text
+    codes = code_points(text)
+    for code in np.unique(codes[codes > 127]).tolist():
+        mark = chr(code)
+        if punctuation.fullmatch(mark):
+            text = text.replace(mark, "")
+    return text

@@ -41,15 +41,20 @@ def ascii_marks(pattern: str, matched: bytes, other: bytes) -> bytes:
 
 
 def ascii_translation(pattern: str, replacement: str = "") -> Callable[[str], str]:
-    """A function that deletes from an ASCII text each character ``pattern`` matches, or turns
-    it into ``replacement`` (one character). It translates the text's bytes with a table of
-    256: ``str.translate`` looks each distinct character up in a dict on every call, which
-    costs a microsecond on a paragraph, eight times what the bytes take."""
+    """A function that deletes from a text each ASCII character ``pattern`` matches, or turns
+    it into ``replacement`` (one ASCII character), and leaves every other character as it is.
+    It translates the text's UTF-8 bytes with a table of 256 (a character beyond ASCII is made
+    only of bytes beyond it): ``str.translate`` looks each distinct character up in a dict on
+    every call, which costs a microsecond on a paragraph, eight times what the bytes take."""
     matched = _ascii_matching(pattern).encode("ascii")
     if replacement:
         table = bytes.maketrans(matched, replacement.encode("ascii") * len(matched))
-        return lambda text: text.encode("ascii").translate(table).decode("ascii")
-    return lambda text: text.encode("ascii").translate(None, matched).decode("ascii")
+        return lambda text: _utf8(text).translate(table).decode("utf-8", "surrogatepass")
+    return lambda text: _utf8(text).translate(None, matched).decode("utf-8", "surrogatepass")
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 _WORD_CHARACTER = re.compile(r"\w")

@@ -200,7 +200,9 @@ def test_formulas_over_counts_taken_once_agree_on_odd_ascii_text(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab1_ 'st-.,!?#\"\t\n\x1cé’\u2003", max_size=60))
+@given(
+    st.text(alphabet="ab1_ 'st-.,!?#\"\t\n\x1cé’“—\u2003\ud800\U0001d400\U0001f600", max_size=60)
+)
 def test_punctuation_removal_is_textstats(text):
     from auditor.textstat_offline import _without_punctuation, load_textstat
 
