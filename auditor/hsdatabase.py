@@ -140,7 +140,9 @@ def characters_before(data: bytes) -> np.ndarray:
     """For each byte offset of UTF-8 ``data`` (and its end), how many characters begin before
     it: Hyperscan reports byte offsets, Python slices by character."""
     leads = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
-    return np.concatenate(([0], np.cumsum(leads)))
+    before = np.zeros(len(data) + 1, dtype=np.intp)
+    leads.cumsum(dtype=np.intp, out=before[1:])  # the method: numpy's function wraps it
+    return before
 
 
 def _return_freed_memory() -> None:
