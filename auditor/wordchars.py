@@ -47,14 +47,17 @@ def ascii_translation(pattern: str, replacement: str = "") -> Callable[[str], st
     only of bytes beyond it): ``str.translate`` looks each distinct character up in a dict on
     every call, which costs a microsecond on a paragraph, eight times what the bytes take."""
     matched = _ascii_matching(pattern).encode("ascii")
-    if replacement:
-        table = bytes.maketrans(matched, replacement.encode("ascii") * len(matched))
-        return lambda text: _utf8(text).translate(table).decode("utf-8", "surrogatepass")
-    return lambda text: _utf8(text).translate(None, matched).decode("utf-8", "surrogatepass")
+    table, deleted = (
+        (bytes.maketrans(matched, replacement.encode("ascii") * len(matched)), b"")
+        if replacement
+        else (None, matched)
+    )
 
+    def translate(text: str) -> str:
+        data = text.encode("utf-8", "surrogatepass").translate(table, deleted)
+        return data.decode("utf-8", "surrogatepass")
 
-def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")
+    return translate
 
 
 _WORD_CHARACTER = re.compile(r"\w")
