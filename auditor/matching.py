@@ -124,8 +124,10 @@ class _Literals(DeferredDatabase, Generic[T]):
     is not a letter or digit is one or more spaces there. So a phrase that needs word
     boundaries is looked for with a space on each side, in the view padded with a space at each
     end: that finds every bounded occurrence, and few others. Each is then checked against the
-    text itself, as the automaton's are. The phrases of a thesaurus occur inside other words
-    ten times as often as on their own ("war" in "toward"), and Python never sees those."""
+    text itself, as the automaton's are, but for a phrase of one ASCII word in an ASCII text:
+    there the view holds the word itself, and separators only where the text has no letter or
+    digit. The phrases of a thesaurus occur inside other words ten times as often as on their
+    own ("war" in "toward"), and Python never sees those."""
 
     def __init__(self, entries: dict[str, _Entry[T]], build_after: int | None) -> None:
         super().__init__(build_after)
@@ -139,6 +141,8 @@ class _Literals(DeferredDatabase, Generic[T]):
         self._keys = list(groups.values())
         """The phrases each literal stands for (several may look alike in the view), each with
         where it starts in the literal."""
+        self._words = [_word_entry(keys, entries) for keys in self._keys]
+        """For a literal that stands for one ASCII word: that word's length and value."""
 
     def candidates(self, folded: str) -> list[tuple[int, int, T]]:
         """As :meth:`PhraseMatcher._candidates`, from one scan."""
@@ -151,6 +155,10 @@ class _Literals(DeferredDatabase, Generic[T]):
         candidates = []
         for index, end in found:
             head = end - len(self._literals[index]) - 1  # where the literal starts in data
+            word = self._words[index]
+            if word is not None and characters is None:
+                candidates.append((head + 1, -word[0], word[1]))
+                continue
             for key, skip in self._keys[index]:
                 start = head + skip
                 if start < 0:  # a phrase that opens with a separator, on the padding
@@ -182,6 +190,15 @@ class _Literals(DeferredDatabase, Generic[T]):
 
     def _restore(self, line: bytes) -> bool:
         return True
+
+
+def _word_entry(keys: list[tuple[str, int]], entries: dict[str, _Entry[T]]) -> tuple[int, T] | None:
+    """The length and value of the one phrase a literal stands for, if it is one ASCII word."""
+    (key, _), *others = keys
+    if others or not (key.isascii() and key.isalnum()):
+        return None
+    length, value, _, _ = entries[key]
+    return length, value
 
 
 def _collect_end(
