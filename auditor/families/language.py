@@ -203,7 +203,8 @@ def fast_english(words: list[str]) -> bool:
 
 
 def _english_density(words: list[str]) -> float:
-    return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, words)) / len(words)  # counted in C
+    # the function words kept in C, a quarter of the words: faster than summing a bool for each
+    return len(list(filter(_ENGLISH_FUNCTION_WORDS.__contains__, words))) / len(words)
 
 
 def detect(text: str) -> tuple[str | None, float]:
