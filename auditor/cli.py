@@ -504,13 +504,9 @@ def run_cache(args: argparse.Namespace) -> int:
         print(f"{folder}: removed {removed} entries, {_megabytes(size)}")
         return EXIT_OK
     entries = diskcache.entries()
-    size = 0
-    for path in entries:
-        with contextlib.suppress(OSError):
-            size += path.stat().st_size
     kinds = Counter(map(diskcache.kind_of, entries))
     counts = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
-    summary = f"{folder}: {len(entries)} entries, {_megabytes(size)}"
+    summary = f"{folder}: {len(entries)} entries, {_megabytes(diskcache.size(entries))}"
     print(summary + (f" ({counts})" if counts else ""))
     return EXIT_OK
 

@@ -23,7 +23,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -126,14 +126,26 @@ def kind_of(entry: Path) -> str:
     return (named and named["kind"]) or "unfinished"
 
 
+def size(paths: Iterable[Path]) -> int:
+    """The bytes ``paths`` (some of :func:`entries`) hold; one removed meanwhile holds none."""
+    return sum(map(_size, paths))
+
+
 def clear() -> tuple[int, int]:
     """Remove every entry: how many went, and their bytes. A process that is running rebuilds
     what it cannot load, so nothing is lost but the time to build it again."""
-    removed = size = 0
+    removed = freed = 0
     for path in entries():
+        length = _size(path)
         with contextlib.suppress(OSError):
-            length = path.stat().st_size
             path.unlink()
             removed += 1
-            size += length
-    return removed, size
+            freed += length
+    return removed, freed
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

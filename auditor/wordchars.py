@@ -97,11 +97,10 @@ def word_characters(codes: np.ndarray) -> np.ndarray:
     if codes.max() < _PLANE:
         words: np.ndarray = table[codes]
         return words
-    inside = codes < _PLANE
-    mask = np.zeros(len(codes), dtype=bool)
-    mask[inside] = table[codes[inside]]
-    beyond = codes[~inside].tolist()
-    mask[~inside] = np.fromiter(map(_IS_WORD.__getitem__, beyond), bool, count=len(beyond))
+    beyond = codes >= _PLANE
+    mask = table[np.where(beyond, 0, codes)]  # code 0 is not a word character
+    outside = codes[beyond].tolist()
+    mask[beyond] = np.fromiter(map(_IS_WORD.__getitem__, outside), bool, count=len(outside))
     return mask
 
 
