@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,7 +20,7 @@ import numpy as np
 from auditor.matching import fold
 from auditor.records import fast_init
 from auditor.runhash import slice_hashes
-from auditor.wordchars import code_points, run_bounds, spaced, word_bounds, word_characters
+from auditor.wordchars import code_points, run_bounds, word_bounds, word_characters, word_runs
 
 
 @fast_init
@@ -40,35 +41,43 @@ class Span:
         )
 
 
-_LINE = re.compile(r"[^\n]*")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-# A sentence ends at terminal punctuation (plus closing quotes/brackets) followed by white space,
-# or at a line break. Candidates after an abbreviation are merged back below.
-# The lookbehind keeps a match from starting inside a run of punctuation, and the possessive
-# quantifiers keep it from backtracking through one: a line of 300,000 dots costs one pass.
-# The pattern opens with a character class, so that ``re`` jumps between the few characters
-# that can end a sentence instead of trying the lookbehind at every position (4x faster).
-_SENTENCE_END = re.compile(r"[.!?…\n](?<![.!?…][.!?…])(?:(?<=\n)|[.!?…]*+[\"'”’)\]]*+(?=\s))")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st gen col lt sgt capt gov sen rep rev hon pres supt jan feb mar
     apr jun jul aug sep sept oct nov dec inc ltd corp co no vs etc al approx fig est dept
     univ mt ft e.g i.e u.s u.k u.n u.s.a a.m p.m""".split()
 )
+# A sentence ends at terminal punctuation (plus closing quotes/brackets) followed by white space,
+# or at a line break; not at a period that closes an abbreviation or an initial.
+_TERMINAL = "[.!?…]"
+_CLOSERS = r"[.!?…]*+[\"'”’)\]]*+"
+"""What an end takes after its first mark. Possessive, so that a line of 300,000 dots costs
+one pass."""
 
 
-def _after_token(tokens: list[str]) -> re.Pattern[str]:
-    """A pattern for the periods that close a run of word characters and periods equal to
-    one of ``tokens``. It opens with the period, so ``re`` jumps from period to period, and
-    reads the token in lookbehinds, one per token length (each must have a fixed width)."""
+def _not_after_abbreviation() -> str:
+    """Negative lookbehinds, one per token length (each must have a fixed width), for a period
+    that closes a run of word characters and periods equal to an abbreviation in any case.
+    ASCII case folding is what ``str.lower`` does to these tokens, but for the Kelvin sign."""
     by_length: dict[int, list[str]] = {}
-    for token in sorted(tokens):
-        by_length.setdefault(len(token), []).append(re.escape(token))
-    behind = [rf"(?<=(?<![\w.])(?:{'|'.join(same)})\.)" for same in by_length.values()]
-    return re.compile(rf"\.(?:{'|'.join(behind)})")
+    for token in sorted(_ABBREVIATIONS):
+        by_length.setdefault(len(token), []).append(re.escape(token).replace("k", "[k\u212a]"))
+    return "".join(rf"(?<!(?<![\w.])(?ai:{'|'.join(same)})\.)" for same in by_length.values())
 
 
-_ABBREVIATION_PERIOD = _after_token(list(_ABBREVIATIONS))
-"""Read in the folded text: a token is an abbreviation whatever its case."""
+_PERIOD_END = re.compile(
+    rf"\.(?={_CLOSERS}\s)(?<!{_TERMINAL}\.){_not_after_abbreviation()}{_CLOSERS}"
+)
+"""A period that ends a sentence, unless it closes an initial. It opens with the period and
+reads the white space ahead before the abbreviations behind, so ``re`` jumps from period to
+period and tests the lookbehinds only at the few that end a sentence."""
+_OTHER_ENDS = {
+    mark: re.compile(rf"{re.escape(mark)}(?<!{_TERMINAL}{re.escape(mark)}){_CLOSERS}(?=\s)")
+    for mark in "!?…"
+}
+"""One pattern for each other terminal mark, tried only in a text that holds it: a pattern
+that opens with a character class is tried at every character (3x slower than the period's
+search, which skips to the next period)."""
 _INITIAL_PERIOD = re.compile(r"\.(?<=(?<![\w.])[^\W\d_]\.)")
 """Periods after a single letter; an initial when it is a capital."""
 _QUOTE_MARK = re.compile(r"[“”\"«»\n]")
@@ -109,29 +118,18 @@ class Document:
     def paragraphs(self) -> list[Span]:
         """Blocks separated by blank lines, stripped of surrounding white space."""
         text = self.text
-        spans: list[Span] = []
-        start = 0
+        edges = [0]  # each paragraph's start and end, between the breaks' spans
         for gap in _PARAGRAPH_BREAK.finditer(text):
-            _append_stripped(spans, text, start, gap.start())
-            start = gap.end()
-        _append_stripped(spans, text, start, len(text))
-        return spans
+            edges.extend(gap.span())
+        edges.append(len(text))
+        return _stripped_spans(text, zip(edges[::2], edges[1::2], strict=True))
 
     @cached_property
     def sentences(self) -> list[Span]:
         """Sentences, split at terminal punctuation and line breaks, not after abbreviations."""
         text = self.text
-        abbreviated = _abbreviation_periods(text, self.folded)
-        spans: list[Span] = []
-        start = 0
-        for match in _SENTENCE_END.finditer(text):
-            end = match.end()
-            if match.start() in abbreviated:
-                continue
-            _append_stripped(spans, text, start, end)
-            start = end
-        _append_stripped(spans, text, start, len(text))
-        return spans
+        ends = _sentence_ends(text)
+        return _stripped_spans(text, zip([0, *ends], [*ends, len(text)], strict=True))
 
     @cached_property
     def _word_bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -181,12 +179,9 @@ class Document:
     @cached_property
     def filled_line_forms(self) -> list[str]:
         """Each of ``filled_lines`` as its ``tokens`` joined by single spaces: the form in
-        which duplication compares lines. Cut from the spaced folded text line by line, so the
-        article's token strings are never all made."""
-        spaced_text = self._spaced
-        return [
-            " ".join(spaced_text[line.start : line.end].split()) for line, _ in self.filled_lines
-        ]
+        which duplication compares lines."""
+        lines = zip(self.lines, self._word_runs.split("\n"), strict=True)
+        return [form.strip(" ") for line, form in lines if line.text.strip()]
 
     @cached_property
     def quote_spans(self) -> list[tuple[int, int]]:
@@ -218,12 +213,13 @@ class Document:
     def tokens(self) -> list[str]:
         """Runs of word characters of the folded text: the units of hashing and alignment,
         finer than ``words`` ("open-air" is two), so a swap inside a compound is one token."""
-        return self._spaced.split()
+        return self._word_runs.split()
 
     @cached_property
-    def _spaced(self) -> str:
-        """The folded text with every character but word characters a space."""
-        return spaced(self.folded, self._folded_codes, self._folded_word)
+    def _word_runs(self) -> str:
+        """The folded text's runs of word characters, in its lines
+        (:func:`auditor.wordchars.word_runs`): ``tokens`` and the line forms both read it."""
+        return word_runs(self._folded_codes, self._folded_word)
 
     @cached_property
     def _folded_codes(self) -> np.ndarray:
@@ -232,7 +228,7 @@ class Document:
     @cached_property
     def _folded_word(self) -> np.ndarray:
         """Which of the folded text's characters are word characters: the tokens' bounds and
-        the spaced text both read it."""
+        the word runs both read it."""
         return word_characters(self._folded_codes)
 
     @cached_property
@@ -277,24 +273,38 @@ def _inside(starts: np.ndarray, spans: list[Span]) -> tuple[np.ndarray, np.ndarr
     return first, starts.searchsorted([span.end for span in spans])
 
 
-def _append_stripped(spans: list[Span], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append(Span(start, end, text[start:end]))
+def _stripped_spans(text: str, bounds: Iterable[tuple[int, int]]) -> list[Span]:
+    """The spans of ``text`` between each (start, end) of ``bounds``, without their leading and
+    trailing white space; those that hold nothing else are left out."""
+    spans = []
+    for start, end in bounds:
+        piece = text[start:end]
+        kept = piece.strip()
+        if kept:
+            first = start + piece.find(kept)  # kept opens with the first non-space character
+            spans.append(Span(first, first + len(kept), kept))
+    return spans
 
 
-def _abbreviation_periods(text: str, folded: str) -> set[int]:
-    """Offsets of the periods that close an abbreviation ("U.S.", "Mr.") or an initial ("John
-    F. Kennedy", but not a one-letter word ending a sentence), found in two passes over the
-    article's periods instead of a check at each sentence end.
+def _sentence_ends(text: str) -> list[int]:
+    """Where each sentence but the last ends, in order: after the marks that end it, or after
+    a line break.
 
     "U.S." ends a sentence when a capitalised sentence start follows and the token is the
     country; we cannot tell, and splitting inside "the U.S. Army" is the worse error."""
-    periods = {match.start() for match in _ABBREVIATION_PERIOD.finditer(folded)}
-    for match in _INITIAL_PERIOD.finditer(text):
-        if text[match.start() - 1].isupper():
-            periods.add(match.start())
-    return periods
+    initials = {
+        match.start()
+        for match in _INITIAL_PERIOD.finditer(text)
+        if text[match.start() - 1].isupper()
+    }
+    ends = [match.end() for match in _PERIOD_END.finditer(text) if match.start() not in initials]
+    for mark, pattern in _OTHER_ENDS.items():
+        if mark in text:
+            ends.extend(match.end() for match in pattern.finditer(text))
+    line_break = text.find("\n")
+    while line_break >= 0:
+        line_break += 1
+        ends.append(line_break)
+        line_break = text.find("\n", line_break)
+    ends.sort()
+    return ends

@@ -140,14 +140,18 @@ def _padded(mask: np.ndarray) -> np.ndarray:
     return padded
 
 
-def spaced(text: str, codes: np.ndarray, word: np.ndarray) -> str:
-    """The text with every character but word characters turned into a space, so that
-    ``str.split`` gives the runs of word characters (``re.findall(r"\\w+", text)``).
+def word_runs(codes: np.ndarray, word: np.ndarray) -> str:
+    """The text's runs of word characters as ``str.split`` would give them, kept in its lines:
+    each other character becomes a space but a line break, which stays, and each run of spaces
+    one space. Its ``split()`` is then the runs (``re.findall(r"\\w+", text)``), and its lines,
+    stripped of spaces, are the text's lines' runs joined by single spaces.
 
-    ``codes`` and ``word`` are the text's :func:`code_points` and :func:`word_characters`;
-    an ASCII text is translated instead, in a fifth of the time it takes to rebuild it."""
-    if text.isascii():
-        return _ASCII_SPACED(text)
-    kept = codes.copy()
-    kept[~word] = ord(" ")
-    return kept.tobytes().decode("utf-32-le", "surrogatepass")
+    ``codes`` and ``word`` are the text's :func:`code_points` and :func:`word_characters`. The
+    spaces are collapsed with one mask over the whole text: splitting each line and joining
+    its runs makes a string for every run (2.5x slower)."""
+    kept = np.where(word | (codes == ord("\n")), codes, ord(" ")).astype(codes.dtype, copy=False)
+    space = kept == ord(" ")
+    first = np.ones(len(kept), dtype=bool)
+    np.logical_not(space[1:] & space[:-1], out=first[1:])  # the first space of a run stays
+    runs = kept[first].tobytes()
+    return runs.decode("ascii") if codes.dtype == np.uint8 else runs.decode("utf-32-le")
