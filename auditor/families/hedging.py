@@ -121,17 +121,24 @@ def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Findin
     classes: Counter[str] = Counter()
     weighed = list(findings)
     on_record = _attributions(context)
-    for position, sentence in enumerate(sentences):
-        members = by_sentence.get(position)
-        if members is None:  # most sentences
-            classes[_unflagged_class(sentence, on_record)] += 1
-            continue
+    for position, members in by_sentence.items():
+        sentence = sentences[position]
         classes[_classify(sentence, [findings[i] for i in members], on_record)] += 1
         if len(members) > 1:
             heaviest = max(members, key=lambda i: (findings[i].weight, -i))
             for i in members:
                 if i != heaviest and findings[i].weight:
                     weighed[i] = replace(findings[i], weight=0.0)
+    # the sentences no cue rule flagged (most) are plain, or sourced when they name a speaker
+    sourced = sum(
+        1
+        for start in on_record
+        if (position := bisect.bisect_left(starts, start)) < len(starts)
+        and starts[position] == start
+        and position not in by_sentence
+    )
+    classes["sourced"] += sourced
+    classes["plain"] += len(sentences) - len(by_sentence) - sourced
     total = max(len(sentences), 1)
     hedges = sum(1 for f in findings if f.name == "hedge")
     context.metrics.update(
