@@ -38,7 +38,9 @@ MIN_SENTENCE_WORDS = 4
 _SPEECH_VERBS = """said says stated states told tells wrote writes added adds announced warned warns
     explained noted tweeted posted insisted confirmed declared remarked testified replied""".split()
 _SPEECH = f"(?:{'|'.join(_SPEECH_VERBS)})"
-_NAME = r"(?:[A-Z][\w.'’-]*(?:\s+(?:(?:de|van|von|al|bin|bin|la|le)\s+)?[A-Z][\w.'’-]*){0,3})"
+_NAME = r"(?:[A-Z][\w.'’-]*+(?:\s+(?:(?:de|van|von|al|bin|la|le)\s+)?[A-Z][\w.'’-]*+){0,3})"
+"""Up to four capitalised words. Each is taken whole (possessively): what may follow a name is
+white space or nothing, which no shorter cut of a word would let match any differently."""
 _NAMED = re.compile(
     rf"\b(?P<a>{_NAME})\s+(?:has\s+|had\s+|also\s+|then\s+|\w+ly\s+){{0,2}}{_SPEECH}\b"
     rf"|\b{_SPEECH}\s+(?P<between>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<b>{_NAME})(?P<after>\s+\w+)?"
