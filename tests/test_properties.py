@@ -134,6 +134,23 @@ def test_each_filled_lines_form_is_its_runs_of_word_characters(text):
     assert doc.filled_line_forms == expected
 
 
+@SETTINGS
+@given(st.lists(st.sampled_from([*'“”"«» \nab']), max_size=40).map("".join))
+def test_quotations_are_read_mark_by_mark_and_end_at_line_breaks(text):
+    """An opening mark starts a quotation when none is open; its own closing mark ends it."""
+    closing = {"“": "”", "«": "»", '"': '"'}
+    expected, opened = [], None
+    for position, char in enumerate(text):
+        if char == "\n":
+            opened = None
+        elif opened is not None and char == closing[opened[1]]:
+            expected.append((opened[0], position + 1))
+            opened = None
+        elif opened is None and char in closing:
+            opened = (position, char)
+    assert Document(text).quote_spans == expected
+
+
 HTML_PARTS = [
     *"<>{}[]=:;&\"'” \na",
     "<div ",
