@@ -244,8 +244,8 @@ class TemplateLines:
             if len(text) < self.min_chars or len(text.split()) > 40:
                 continue
             start, end = line.trimmed()
-            line_number, column = doc.line_col(start)
-            candidates.append((_fingerprint(text), start, end, line_number, column))
+            column = start - line.start + 1
+            candidates.append((_fingerprint(text), start, end, index + 1, column))
         return _LineState(article.source, tuple(candidates), _story_sketch(doc, long_middle))
 
     def add(self, article_id: str, state: Any) -> None:

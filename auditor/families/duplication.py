@@ -70,14 +70,15 @@ def _units(doc: Document) -> Iterator[tuple[tuple[Span, int], str]]:
 def repeated_paragraphs(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     doc = context.doc
     min_words = int(rule.option("min_words", 8))
-    first_seen: dict[str, int] = {}
+    first_seen: dict[str, int] = {}  # each form's first offset: its line is read on a repeat
     for (unit, words), key in _units(doc):
         if words < min_words:
             continue
         if key in first_seen:
-            yield context.finding(rule, *unit.trimmed(), first_line=first_seen[key])
+            first_line = doc.line_col(first_seen[key])[0]
+            yield context.finding(rule, *unit.trimmed(), first_line=first_line)
         else:
-            first_seen[key] = doc.line_col(unit.start)[0]
+            first_seen[key] = unit.start
 
 
 @family.check("near-repeated-paragraph")
