@@ -261,12 +261,18 @@ _SPACE_MARKS = ascii_marks(r"\s", b" ", b"x")
 def _split_counts(text: str) -> tuple[int, int]:
     """How many tokens ``text.split()`` gives and how many characters they hold, counted on
     the text's marks of white space where it is ASCII instead of making every token: a token
-    starts at each " x" and at an "x" opening the text."""
+    starts where a space mark is followed by an "x", and at an "x" opening the text. The
+    starts are counted as rises in an array (``bytes.count`` of the two-byte " x" takes twice
+    as long)."""
     if not text.isascii():
         tokens = text.split()
         return len(tokens), sum(map(len, tokens))
     marks = text.encode("ascii").translate(_SPACE_MARKS)
-    return marks.count(b" x") + marks.startswith(b"x"), len(marks) - marks.count(b" ")
+    if not marks:
+        return 0, 0
+    codes = np.frombuffer(marks, dtype=np.uint8)
+    starts = np.count_nonzero(codes[1:] > codes[:-1]) + (marks[0] != ord(" "))
+    return int(starts), len(marks) - marks.count(b" ")
 
 
 @cache
