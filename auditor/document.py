@@ -152,7 +152,7 @@ class Document:
     def sentences(self) -> list[Span]:
         """Sentences, split at terminal punctuation and line breaks, not after abbreviations."""
         text = self.text
-        ends = _sentence_ends(text)
+        ends = _sentence_ends(text, self.line_starts)
         return _stripped_spans(text, zip([0, *ends], [*ends, len(text)], strict=True))
 
     @_view
@@ -314,9 +314,9 @@ def _stripped_spans(text: str, bounds: Iterable[tuple[int, int]]) -> list[Span]:
     return spans
 
 
-def _sentence_ends(text: str) -> list[int]:
+def _sentence_ends(text: str, line_starts: list[int]) -> list[int]:
     """Where each sentence but the last ends, in order: after the marks that end it, or after
-    a line break.
+    a line break (where each line but the first starts).
 
     "U.S." ends a sentence when a capitalised sentence start follows and the token is the
     country; we cannot tell, and splitting inside "the U.S. Army" is the worse error."""
@@ -329,10 +329,6 @@ def _sentence_ends(text: str) -> list[int]:
     for mark, pattern in _OTHER_ENDS.items():
         if mark in text:
             ends.extend(match.end() for match in pattern.finditer(text))
-    line_break = text.find("\n")
-    while line_break >= 0:
-        line_break += 1
-        ends.append(line_break)
-        line_break = text.find("\n", line_break)
+    ends.extend(line_starts[1:])
     ends.sort()
     return ends

@@ -62,7 +62,6 @@ def ascii_translation(pattern: str, replacement: str = "") -> Callable[[str], st
 
 _WORD_CHARACTER = re.compile(r"\w")
 _ASCII_WORD_BYTES = ascii_marks(r"\w", b"\x01", b"\x00")
-_ASCII_SPACED = ascii_translation(r"\W", " ")
 SEEN_CHARACTERS = 50_000
 """Characters beyond the Basic Multilingual Plane whose class is kept at hand; past this many
 the table starts again."""

@@ -135,8 +135,7 @@ def sentence_view(context: CheckContext, findings: list[Finding]) -> list[Findin
     sourced = sum(
         1
         for start in on_record
-        if (position := bisect.bisect_left(starts, start)) < len(starts)
-        and starts[position] == start
+        if (position := _sentence_index(starts, sentences, start)) is not None
         and position not in by_sentence
     )
     classes["sourced"] += sourced
@@ -179,11 +178,6 @@ def _classify(
     for name in ("unconfirmed", "vague", "hedged"):
         if name in found:
             return name
-    return _unflagged_class(sentence, on_record)
-
-
-def _unflagged_class(sentence: Span, on_record: dict[int, list[tuple[int, int]]]) -> str:
-    """The class of a sentence no cue rule flagged: sourced when it names its speaker."""
     return "sourced" if sentence.start in on_record else "plain"
 
 
