@@ -7,7 +7,8 @@ JSON, and must never change after a rule produced them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -23,15 +24,26 @@ class Pickled:
 
     The default for slotted dataclasses restores the fields one by one in a Python loop; with
     it, unpickling the audits that workers send back was the largest cost of the process pool's
-    main process (0.09 ms an article, 0.03 ms this way). Subclasses must be slotted dataclasses
-    whose fields are all ``__init__`` arguments.
+    main process (0.09 ms an article, 0.03 ms this way). The values are read by one
+    ``operator.attrgetter`` a class, in C: with a generator of ``getattr`` calls, a worker took
+    24 µs an article to pickle its audits, 17 µs this way. Subclasses must be slotted
+    dataclasses of two fields or more (``attrgetter`` of one name returns the bare value), all
+    of them ``__init__`` arguments.
     """
 
     __slots__ = ()
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        names: tuple[str, ...] = self.__slots__
-        return type(self), tuple(getattr(self, name) for name in names)
+        cls = type(self)
+        read = _FIELD_VALUES.get(cls)
+        if read is None:
+            names: tuple[str, ...] = self.__slots__
+            read = _FIELD_VALUES[cls] = operator.attrgetter(*names)
+        return cls, read(self)
+
+
+_FIELD_VALUES: dict[type, Callable[[Any], Any]] = {}
+"""For each Pickled class, what reads an instance's field values as a tuple, in order."""
 
 
 class Severity(enum.IntEnum):

@@ -80,6 +80,7 @@ def test_pickled_records_take_every_field_in_their_constructor():
     for record in records:
         assert all(f.init for f in dataclasses.fields(record)), record
         assert tuple(f.name for f in dataclasses.fields(record)) == record.__slots__
+        assert len(record.__slots__) >= 2, record  # read as a tuple by one attrgetter
 
 
 def test_fewer_collections_restores_the_hosts_collector():
