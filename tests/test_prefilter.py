@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import auditor.hsdatabase
 from auditor import Auditor, Config
 from auditor.document import Document
+from auditor.families import boilerplate
 from auditor.matching import PhraseMatcher
 from auditor.model import Article
 from auditor.patterns import RulePattern
@@ -171,6 +172,12 @@ def rule_filter(folded: bool) -> RuleFilter:
     return RuleFilter([pattern for _, pattern in pack_patterns(folded)], build_after=0)
 
 
+@functools.cache
+def origin_filter() -> RuleFilter:
+    """The boilerplate family's attribution and wire-credit lines, built at once."""
+    return RuleFilter(boilerplate._ORIGIN_LINES.patterns, build_after=0)
+
+
 def texts() -> list[str]:
     registry = load_registry()
     examples = [t for rule in registry.rules.values() for t in (*rule.valid, *rule.invalid)]
@@ -225,6 +232,21 @@ def test_no_rule_with_a_match_is_ruled_out(folded):
     assert prefilter.active and ruled_out > 0  # it filters, and never wrongly
 
 
+def test_origin_lines_are_ruled_out_only_without_a_match():
+    pytest.importorskip("hyperscan")
+    lines = [
+        "Source: www.dailysabah.com",
+        "KYIV, Ukraine (AP) — Ukraine fired",
+        "© 2024 Reuters",
+        "Read the original article here.",
+    ]
+    for text in [*texts(), *lines, "\n".join(lines)]:
+        assert_filtered(origin_filter(), text)
+    assert origin_filter().prefilter.active
+    assert {p for p, _, _ in origin_filter().scan("\n".join(lines))} == {0, 1, 2, 3}
+    assert list(origin_filter().scan("Nothing to see.")) == []
+
+
 LETTERS = st.sampled_from(
     [
         *"aeiksAEIKS .,:;!?'\"’“”-–—/|()[]@#©ⓒ»›\n\t\u00a0\u212a\u017f\u0131ÇçÃãÉé0123456789",
@@ -241,6 +263,7 @@ def test_no_rule_with_a_match_is_ruled_out_on_odd_text(text):
         assert_superset(built(folded), pack_sources(folded), text.lower() if folded else text)
         assert_located(built(folded), pack_patterns(folded), text.lower() if folded else text)
         assert_filtered(rule_filter(folded), text.lower() if folded else text)
+    assert_filtered(origin_filter(), text)
 
 
 def test_hedging_rules_are_located_and_in_character_offsets():

@@ -25,6 +25,7 @@ from auditor.family import CheckContext, CorpusVerdict, FamilyModule, Metrics, r
 from auditor.model import Finding, Pickled
 from auditor.packs import Rule
 from auditor.patterns import RulePattern
+from auditor.prefilter import RuleFilter
 from auditor.readers import resolve_source
 
 family = FamilyModule("boilerplate")
@@ -169,16 +170,25 @@ _WIRE_CREDIT = RulePattern.compile(
 )
 
 
+_ORIGIN_LINES = RuleFilter([_ATTRIBUTION, _DATELINE, _WIRE_CREDIT, _LOST_LINK])
+"""One Hyperscan pass says which of the four may match a text: trying each at every line start
+cost 16 µs an article, for lines that most articles do not have."""
+
+
 @family.metrics
 def origin_metrics(doc: Document) -> Metrics:
     """``claimed_origin``: who the text says it came from (a domain, a name or a wire)."""
     text, starts = doc.text, doc.line_starts
-    credited = [_origin_name(m.group("origin")) for m in _ATTRIBUTION.finditer(text, starts)]
-    wires = [m.group("wire") for m in _DATELINE.finditer(text, starts)]
-    wires += [m.group("wire") for m in _WIRE_CREDIT.finditer(text, starts)]
+    found = {
+        position: list(pattern.finditer(text, starts))
+        for position, pattern, _ in _ORIGIN_LINES.scan(text)
+    }
+    attributions, datelines, wire_credits, lost_links = (found.get(i, []) for i in range(4))
+    credited = [_origin_name(m.group("origin")) for m in attributions]
+    wires = [m.group("wire") for m in (*datelines, *wire_credits)]
     origin = credited[0] if credited else (_wire_name(wires[0]) if wires else None)
     metrics: Metrics = {"claimed_origin": origin}
-    if origin is None and next(_LOST_LINK.finditer(text, starts), None):
+    if origin is None and lost_links:
         metrics["claimed_origin"] = "unnamed original (link lost)"
     if wires:
         metrics["wire_credits"] = sorted({_wire_name(w) for w in wires})
