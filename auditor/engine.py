@@ -246,43 +246,40 @@ class Auditor:
         scored: Iterable[str] = (),
     ) -> ArticleAudit:
         public = {k: v for k, v in metrics.items() if not k.startswith("_")}
-        audit = ArticleAudit(
+        return ArticleAudit(
             id=article.id,
             source=article.source,
             location=article.location,
             status=status,
-            findings=(),
-            family_scores={name: None for name in scored},
-            score=None,
-            grade=None,
             metrics=public,
             reason=reason,
             url=article.url,
             title=article.title,
             published=article.published,
+            **self._verdict(status == STATUS_OK, public, scored, findings),
         )
-        return self._score(audit, findings)
 
-    def _score(self, audit: ArticleAudit, findings: list[Finding]) -> ArticleAudit:
-        """Attach findings and derive every score, grade and the policy verdict from them."""
+    def _verdict(
+        self, ok: bool, metrics: Mapping[str, Any], scored: Iterable[str], findings: list[Finding]
+    ) -> dict[str, Any]:
+        """An audit's findings in order, and every score, grade and the policy verdict derived
+        from them."""
         findings = sorted(findings, key=lambda f: (f.start, f.end, f.code))
-        ok = audit.status == STATUS_OK
         family_scores: dict[str, float | None] = {}
         if ok:
-            words = int(audit.metrics.get("words", 0))
-            for name in audit.family_scores:
+            words = int(metrics.get("words", 0))
+            for name in scored:
                 if self._weights.get(name, 0.0) > 0:
                     own = [f for f in findings if f.family == name]
                     family_scores[name] = family_score(own, words, self._document_scoped)
         score = overall_score(family_scores, self._weights) if ok else None
-        return replace(
-            audit,
-            findings=tuple(findings),
-            family_scores=family_scores,
-            score=score,
-            grade=grade(score) if score is not None else None,
-            failures=tuple(self.policy.failures(ok, score, family_scores, findings)),
-        )
+        return {
+            "findings": tuple(findings),
+            "family_scores": family_scores,
+            "score": score,
+            "grade": grade(score) if score is not None else None,
+            "failures": tuple(self.policy.failures(ok, score, family_scores, findings)),
+        }
 
     def _rejected(self, record: Rejected) -> ArticleAudit:
         doc = Document("")
@@ -383,12 +380,10 @@ class Auditor:
         if not findings and not metrics:
             return audit
         families = {f.family for f in findings} - set(audit.family_scores)
-        updated = replace(
-            audit,
-            metrics={**audit.metrics, **(metrics or {})},
-            family_scores={**audit.family_scores, **dict.fromkeys(families)},
-        )
-        return self._score(updated, [*audit.findings, *findings])
+        merged = {**audit.metrics, **(metrics or {})}
+        scored = {**audit.family_scores, **dict.fromkeys(families)}
+        scores = self._verdict(True, merged, scored, [*audit.findings, *findings])
+        return replace(audit, metrics=merged, **scores)
 
     def audit_corpus(self, records: Iterable[Record], jobs: int | None = 1) -> CorpusAudit:
         tables: dict[str, list[dict[str, Any]]] = {}
