@@ -16,6 +16,7 @@ import json
 import os
 import random
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -66,6 +67,11 @@ def sentence_pool() -> tuple[str, ...]:
         with clean.open(encoding="utf-8") as stream:
             bodies = [json.loads(line)["text"] for line in stream if line.strip()]
         texts += [body for body in bodies if _english(body)]
+    else:  # another pool, another tag: say so, or two checkouts compare different corpora
+        print(
+            f"{clean} not found: the pool is the seeds alone (set AUDITOR_EVAL_DIR)",
+            file=sys.stderr,
+        )
     sentences = []
     for text in texts:
         doc = Document(text)
