@@ -192,8 +192,14 @@ class Document:
     @_view
     def filled_lines(self) -> list[tuple[Span, int]]:
         """The lines that hold more than white space, each with its word count."""
-        counted = zip(self.lines, self.line_words, strict=True)
-        return [(line, words) for line, words in counted if line.text.strip()]
+        lines, words = self.lines, self.line_words
+        return [(lines[i], words[i]) for i in self._filled]
+
+    @_view
+    def _filled(self) -> list[int]:
+        """Indices of the lines that hold more than white space: ``filled_lines`` and their
+        forms are both cut by it."""
+        return [i for i, line in enumerate(self.lines) if line.text.strip()]
 
     def _words_in_each(self, spans: list[Span]) -> list[int]:
         first, last = _inside(self._word_bounds[0], spans)
@@ -204,8 +210,8 @@ class Document:
     def filled_line_forms(self) -> list[str]:
         """Each of ``filled_lines`` as its ``tokens`` joined by single spaces: the form in
         which duplication compares lines."""
-        lines = zip(self.lines, self._word_runs.split("\n"), strict=True)
-        return [form.strip(" ") for line, form in lines if line.text.strip()]
+        forms = self._word_runs.split("\n")
+        return [forms[i].strip(" ") for i in self._filled]
 
     @_view
     def quote_spans(self) -> list[tuple[int, int]]:
