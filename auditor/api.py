@@ -12,7 +12,7 @@ from auditor.config import Config, FieldNames
 from auditor.engine import shared_auditor
 from auditor.frames import articles_frame
 from auditor.model import Article, ArticleAudit
-from auditor.readers import Record, record_from_mapping, resolve_source
+from auditor.readers import Record, record_from_mapping, repaired_text, resolve_source
 
 
 def audit(
@@ -27,6 +27,7 @@ def audit(
     **meta: Any,
 ) -> ArticleAudit:
     """Audit one article's text. The Auditor for a configuration is built once and reused."""
+    text, repairs = repaired_text(text)
     article = Article(
         id=id,
         text=text,
@@ -36,6 +37,7 @@ def audit(
         published=published,
         location=id,
         meta=meta,
+        issues=repairs,
     )
     return shared_auditor(config).audit_record(article)
 

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -258,8 +259,8 @@ def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
 
 def read_text_file(path: Path, manifest: Mapping[str, Any] | None = None) -> Record:
     manifest = manifest or {}
-    location = str(path)
-    article_id = str(manifest.get("id") or path.stem)
+    location = encodable(str(path))[0]  # a file name undecodable here holds surrogates
+    article_id = encodable(str(manifest.get("id") or path.stem))[0]
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -294,38 +295,59 @@ def _text_article(
 
 
 def read_jsonl(stream: IO[bytes], name: str, fields: FieldNames) -> Iterator[Record]:
+    file_name = Path(name).name
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
-        fallback_id = f"{Path(name).name}:{number}"
-        location = f"{name}:{number}"
+        fallback_id = f"{file_name}:{number}"
+        issues: tuple[InputIssue, ...] = ()
         try:
-            decoded = decode(raw)
-        except BinaryInput as error:
-            yield Rejected(
-                fallback_id, location, "AUD002", str(error), values={"reason": str(error)}
-            )
-            continue
-        try:
-            value = json.loads(decoded.text)
-        except json.JSONDecodeError as error:
-            reason = f"line {number}: not valid JSON ({error.msg} at column {error.colno})"
-            yield Rejected(fallback_id, location, "AUD004", reason)
-            continue
-        except RecursionError:
-            yield Rejected(
-                fallback_id, location, "AUD004", f"line {number}: JSON nested too deeply"
-            )
-            continue
+            value = _parse_clean_line(raw)
+        except (ValueError, RecursionError):  # read the careful way, which says why
+            parsed = _parse_line(raw, number, fallback_id, f"{name}:{number}")
+            if isinstance(parsed, Rejected):
+                yield parsed
+                continue
+            value, issues = parsed
         if not isinstance(value, dict):
             kind = type(value).__name__
             yield Rejected(
-                fallback_id, location, "AUD004", f"line {number}: a JSON {kind}, not an object"
+                fallback_id,
+                f"{name}:{number}",
+                "AUD004",
+                f"line {number}: a JSON {kind}, not an object",
             )
             continue
-        yield record_from_mapping(
-            value, fields, fallback_id, name, f"line {number}", _issues(decoded)
-        )
+        yield record_from_mapping(value, fields, fallback_id, name, f"line {number}", issues)
+
+
+def _parse_clean_line(raw: bytes) -> Any:
+    """A line that is strict UTF-8 and valid JSON, parsed; ValueError (or RecursionError) for
+    any other.
+
+    Most lines are, and for them :func:`decode` has nothing to find: valid JSON holds no byte
+    order mark, NUL or other control byte (only escapes of them), and starts with none of
+    the binary formats' magic numbers. Decoding them straight away spares its checks, a third
+    of the time it takes to read a line.
+    """
+    return json.loads(raw.decode("utf-8"))
+
+
+def _parse_line(
+    raw: bytes, number: int, fallback_id: str, location: str
+) -> tuple[Any, tuple[InputIssue, ...]] | Rejected:
+    """A line's JSON value and what reading it met, or why it cannot be read."""
+    try:
+        decoded = decode(raw)
+    except BinaryInput as error:
+        return Rejected(fallback_id, location, "AUD002", str(error), values={"reason": str(error)})
+    try:
+        return json.loads(decoded.text), _issues(decoded)
+    except json.JSONDecodeError as error:
+        reason = f"line {number}: not valid JSON ({error.msg} at column {error.colno})"
+        return Rejected(fallback_id, location, "AUD004", reason)
+    except RecursionError:
+        return Rejected(fallback_id, location, "AUD004", f"line {number}: JSON nested too deeply")
 
 
 def record_from_mapping(
@@ -338,9 +360,9 @@ def record_from_mapping(
 ) -> Record:
     """A record (JSON object, CSV row, Parquet row, DataFrame row) as an Article or a Rejected."""
     raw_id = row.get(fields.id)
-    article_id = str(raw_id) if raw_id not in (None, "") else fallback_id
+    article_id = encodable(str(raw_id))[0] if raw_id not in (None, "") else fallback_id
     location = f"{name}::{article_id}"
-    source = resolve_source(row.get(fields.source), row.get(fields.url), None)
+    source = encodable(resolve_source(row.get(fields.source), row.get(fields.url), None))[0]
     text = row.get(fields.text)
     if text is None:
         reason = f"{position}: missing text field {fields.text!r}"
@@ -348,6 +370,7 @@ def record_from_mapping(
     if not isinstance(text, str):
         reason = f"{position}: text field {fields.text!r} holds {type(text).__name__}, not text"
         return Rejected(article_id, location, "AUD004", reason, source)
+    text, repairs = repaired_text(text)
     claimed = set(vars(fields).values())
     return Article(
         id=article_id,
@@ -358,7 +381,7 @@ def record_from_mapping(
         published=parse_datetime(row.get(fields.published)),
         location=location,
         meta={k: v for k, v in row.items() if k not in claimed and _is_scalar(v)},
-        issues=issues,
+        issues=issues + repairs,
     )
 
 
@@ -468,7 +491,34 @@ def parse_datetime(value: Any) -> datetime | None:
 
 
 def _string(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return encodable(value)[0] if isinstance(value, str) and value else None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(value: str) -> tuple[str, int]:
+    """``value`` with each lone surrogate replaced by U+FFFD, and how many there were.
+
+    Decoded bytes never hold one, but a JSON escape (``"\\ud800"``) or a Python string can:
+    half of a UTF-16 pair, which no UTF-8 output, hash or Hyperscan scan can encode, so that
+    one such article would stop a whole run. Replacing it keeps every offset."""
+    if value.isascii():
+        return value, 0
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.subn("\ufffd", value)
+    return value, 0
+
+
+def repaired_text(text: str) -> tuple[str, tuple[InputIssue, ...]]:
+    """An article's text as :func:`encodable` makes it, with an AUD003 issue if it changed."""
+    text, replaced = encodable(text)
+    if not replaced:
+        return text, ()
+    encoding = "UTF-8 (unpaired UTF-16 surrogates in the input)"
+    return text, (InputIssue("AUD003", {"count": replaced, "encoding": encoding}),)
 
 
 def _is_scalar(value: Any) -> bool:

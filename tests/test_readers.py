@@ -3,10 +3,14 @@ from __future__ import annotations
 import codecs
 import io
 import os
+from unittest import mock
 
 import pytest
 from conftest import ENGLISH, write_jsonl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from auditor import readers
 from auditor.config import FieldNames
 from auditor.model import Article, Rejected
 from auditor.readers import (
@@ -122,6 +126,38 @@ def test_jsonl_deeply_nested_value_is_rejected_not_a_crash():
     line = ('{"text": "x", "meta": ' + "[" * 100_000 + "]" * 100_000 + "}\n").encode()
     (record,) = read_jsonl(io.BytesIO(line), "deep.jsonl", FIELDS)
     assert isinstance(record, Rejected) and "nested too deeply" in record.reason
+
+
+_LINE_PIECES = [
+    b'{"id": "a", "text": "Plain news."}',
+    '{"text": "naïve “quotes”", "n": 18446744073709551616}'.encode(),
+    '{"text": "naïve café"}'.encode("latin-1"),
+    b'{"text": "\xed\xa0\x80 lone surrogate bytes"}',
+    b'{"text": "raw\ttab and \x01 control"}',
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+    b"\x00",
+    b"\x01\x02\x1b\x0c",
+    b"%PDF-1.7",
+    b"PAR1",
+    b'"\\ud800"',
+    b"NaN",
+    b"[" * 1200 + b"]" * 1200,
+    b'{"text": "\\u0000 held", "text": "second"}',
+    b" \t\r",
+    b'["list"]',
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), min_size=1, max_size=4))
+def test_jsonl_lines_read_the_quick_way_as_the_careful_way(pieces):
+    """Valid strict UTF-8 JSON skips :func:`decode`; every line must come out as if it had not."""
+    line = b"".join(pieces) + b"\n"
+    quick = list(read_jsonl(io.BytesIO(line), "lines.jsonl", FIELDS))
+    with mock.patch.object(readers, "_parse_clean_line", side_effect=ValueError):
+        careful = list(read_jsonl(io.BytesIO(line), "lines.jsonl", FIELDS))
+    assert quick == careful
 
 
 def test_configured_field_names_are_used(tmp_path):

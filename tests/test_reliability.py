@@ -53,6 +53,23 @@ def test_every_hostile_file_comes_out_audited_or_as_an_error_row(cli, hostile_fo
     assert time.monotonic() - started < 300  # a hang, not a speed target
 
 
+def test_unpaired_surrogates_are_replaced_not_a_crash(cli, tmp_path):
+    """A JSON escape of half a UTF-16 pair cannot be written as UTF-8, hashed or scanned."""
+    batch = tmp_path / "batch.jsonl"
+    lone = json.dumps({"id": "lone\ud800", "title": "t\udfff", "text": "\ud83d " + ENGLISH})
+    batch.write_text(lone + "\n" + json.dumps({"id": "pair", "text": "\U0001f600 " + ENGLISH}))
+    output = tmp_path / "out.jsonl"
+    _, _, err = cli("audit", str(batch), "--format", "jsonl", "-o", str(output), "--jobs", "2")
+    lone_row, pair_row = map(json.loads, output.read_text(encoding="utf-8").splitlines())
+    assert lone_row["id"] == "lone\ufffd" and lone_row["title"] == "t\ufffd"
+    (repair,) = [f for f in lone_row["findings"] if f["code"] == "AUD003"]
+    assert repair["message"].startswith("1 invalid") and "surrogates" in repair["message"]
+    assert lone_row["status"] == pair_row["status"] == "ok"
+    assert "AUD003" not in {f["code"] for f in pair_row["findings"]}  # a pair is one character
+    assert "2 records: 2 audited, 0 errors" in err, err
+    assert auditor.audit("\udc80 " + ENGLISH).findings[0].code == "AUD003"
+
+
 def test_bad_records_in_every_record_format(cli, tmp_path):
     jsonl = tmp_path / "batch.jsonl"
     jsonl.write_text(
