@@ -5,9 +5,14 @@ import io
 import json
 import re
 from importlib import resources
+from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ENGLISH, GERMAN, write_jsonl
+
+from auditor.model import ArticleAudit
+from auditor.writers import make_writer
 
 jsonschema = pytest.importorskip("jsonschema")
 SCHEMA = json.loads(resources.files("auditor").joinpath("schema/audit-v1.schema.json").read_text())
@@ -69,6 +74,22 @@ def test_jsonl_has_one_valid_article_per_line_including_errors(cli, tmp_path):
     ]
     assert code == 1  # unreadable records fail the run
     assert "3 records: 1 audited, 2 errors" in err
+
+
+@pytest.mark.parametrize(
+    ("metrics", "written"),
+    [
+        ({"share": np.float64(0.25), "where": Path("a/b")}, {"share": 0.25, "where": "a/b"}),
+        ({"big": 2**70, "share": 0.5}, {"big": 2**70, "share": 0.5}),  # beyond orjson
+    ],
+)
+def test_jsonl_writes_every_metric_on_one_compact_line(metrics, written):
+    audit = ArticleAudit("a", "s", "l", "ok", (), {}, None, None, metrics)
+    stream = io.StringIO()
+    make_writer("jsonl", stream).write(audit)
+    line = stream.getvalue()
+    assert line.count("\n") == 1 and line.endswith("}\n") and ", " not in line
+    assert json.loads(line)["metrics"] == written
 
 
 def test_same_output_for_one_and_two_jobs(cli, seeds):

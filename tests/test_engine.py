@@ -73,6 +73,25 @@ def test_what_workers_send_back_survives_pickling(seeds):
     assert pickle.loads(pickle.dumps(sent)) == sent
 
 
+def test_audits_hold_only_plain_json_values(seeds):
+    """A numpy scalar in a metric is a float to the json module but not to orjson, nor to a
+    DataFrame column's type: every value an audit reports must be a plain Python one."""
+    repeated = Article(id="repeated", text=(ENGLISH + "\n\n") * 3)
+    audits = list(Auditor().iter_audits([*read_directory(seeds), repeated]))
+    assert audits[-1].metrics["duplicate_5gram_share"] > 0
+    plain = (str, int, float, bool, type(None))
+    for audit in audits:
+        values = list(audit.to_dict().items())
+        while values:
+            key, value = values.pop()
+            if isinstance(value, dict):
+                values.extend(value.items())
+            elif isinstance(value, list):
+                values.extend((key, item) for item in value)
+            else:
+                assert type(value) in plain, (audit.id, key, type(value))
+
+
 def test_pickled_records_take_every_field_in_their_constructor():
     # dataclass(slots=True) replaces each class; the slotless originals also list Pickled
     records = [c for c in Pickled.__subclasses__() if "__slots__" in vars(c)]

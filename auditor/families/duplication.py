@@ -60,7 +60,7 @@ def duplicate_ngram_share(hashes: np.ndarray, size: int) -> float:
     covered = np.zeros(total + 1, dtype=np.int32)
     covered[starts] += 1  # each index once, so no np.add.at
     covered[starts + size] -= 1
-    return np.count_nonzero(covered[:total].cumsum()) / total
+    return int(np.count_nonzero(covered[:total].cumsum())) / total
 
 
 def _units(doc: Document) -> Iterator[tuple[tuple[Span, int], str]]:
