@@ -300,11 +300,12 @@ def read_jsonl(stream: IO[bytes], name: str, fields: FieldNames) -> Iterator[Rec
         if not raw.strip():
             continue
         fallback_id = f"{file_name}:{number}"
+        location = f"{name}:{number}"
         issues: tuple[InputIssue, ...] = ()
         try:
             value = _parse_clean_line(raw)
         except (ValueError, RecursionError):  # read the careful way, which says why
-            parsed = _parse_line(raw, number, fallback_id, f"{name}:{number}")
+            parsed = _parse_line(raw, number, fallback_id, location)
             if isinstance(parsed, Rejected):
                 yield parsed
                 continue
@@ -312,10 +313,7 @@ def read_jsonl(stream: IO[bytes], name: str, fields: FieldNames) -> Iterator[Rec
         if not isinstance(value, dict):
             kind = type(value).__name__
             yield Rejected(
-                fallback_id,
-                f"{name}:{number}",
-                "AUD004",
-                f"line {number}: a JSON {kind}, not an object",
+                fallback_id, location, "AUD004", f"line {number}: a JSON {kind}, not an object"
             )
             continue
         yield record_from_mapping(value, fields, fallback_id, name, f"line {number}", issues)
@@ -327,8 +325,8 @@ def _parse_clean_line(raw: bytes) -> Any:
 
     Most lines are, and for them :func:`decode` has nothing to find: valid JSON holds no byte
     order mark, NUL or other control byte (only escapes of them), and starts with none of
-    the binary formats' magic numbers. Decoding them straight away spares its checks, a third
-    of the time it takes to read a line.
+    the binary formats' magic numbers. Decoding them straight away spares its checks, 40% of
+    the time it took to read a line.
     """
     return json.loads(raw.decode("utf-8"))
 
