@@ -259,8 +259,8 @@ def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
 
 def read_text_file(path: Path, manifest: Mapping[str, Any] | None = None) -> Record:
     manifest = manifest or {}
-    location = encodable(str(path))[0]  # a file name undecodable here holds surrogates
-    article_id = encodable(str(manifest.get("id") or path.stem))[0]
+    location = encodable(str(path))  # a file name undecodable here holds surrogates
+    article_id = encodable(str(manifest.get("id") or path.stem))
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -358,9 +358,9 @@ def record_from_mapping(
 ) -> Record:
     """A record (JSON object, CSV row, Parquet row, DataFrame row) as an Article or a Rejected."""
     raw_id = row.get(fields.id)
-    article_id = encodable(str(raw_id))[0] if raw_id not in (None, "") else fallback_id
+    article_id = encodable(str(raw_id)) if raw_id not in (None, "") else fallback_id
     location = f"{name}::{article_id}"
-    source = encodable(resolve_source(row.get(fields.source), row.get(fields.url), None))[0]
+    source = encodable(resolve_source(row.get(fields.source), row.get(fields.url), None))
     text = row.get(fields.text)
     if text is None:
         reason = f"{position}: missing text field {fields.text!r}"
@@ -489,34 +489,35 @@ def parse_datetime(value: Any) -> datetime | None:
 
 
 def _string(value: Any) -> str | None:
-    return encodable(value)[0] if isinstance(value, str) and value else None
+    return encodable(value) if isinstance(value, str) and value else None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def encodable(value: str) -> tuple[str, int]:
-    """``value`` with each lone surrogate replaced by U+FFFD, and how many there were.
+def encodable(value: str) -> str:
+    """``value`` with each lone surrogate replaced by U+FFFD.
 
     Decoded bytes never hold one, but a JSON escape (``"\\ud800"``) or a Python string can:
     half of a UTF-16 pair, which no UTF-8 output, hash or Hyperscan scan can encode, so that
     one such article would stop a whole run. Replacing it keeps every offset."""
     if value.isascii():
-        return value, 0
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return _SURROGATE.subn("\ufffd", value)
-    return value, 0
+        return _SURROGATE.sub("\ufffd", value)
+    return value
 
 
 def repaired_text(text: str) -> tuple[str, tuple[InputIssue, ...]]:
     """An article's text as :func:`encodable` makes it, with an AUD003 issue if it changed."""
-    text, replaced = encodable(text)
-    if not replaced:
+    repaired = encodable(text)
+    if repaired is text:
         return text, ()
+    count = len(_SURROGATE.findall(text))  # the rare text that had any
     encoding = "UTF-8 (unpaired UTF-16 surrogates in the input)"
-    return text, (InputIssue("AUD003", {"count": replaced, "encoding": encoding}),)
+    return repaired, (InputIssue("AUD003", {"count": count, "encoding": encoding}),)
 
 
 def _is_scalar(value: Any) -> bool:
